@@ -1,0 +1,268 @@
+import { z } from 'zod';
+
+export type StreamMode = 'auto' | 'draft' | 'edit';
+export type ProviderProtocol = 'openai' | 'anthropic';
+
+export interface ProviderConfig {
+  /** The name used in `MODELS`, e.g. `openai`, `deepseek`. */
+  name: string;
+  protocol: ProviderProtocol;
+  apiKey: string | undefined;
+  baseURL: string | undefined;
+}
+
+export interface ModelRef {
+  /** `provider:model-id`, as written in `MODELS`. */
+  id: string;
+  provider: string;
+  /** The provider's own model id. */
+  model: string;
+}
+
+export interface AccessList {
+  everyone: boolean;
+  userIds: ReadonlySet<number>;
+  /** Lower-case, without the leading `@`. */
+  usernames: ReadonlySet<string>;
+}
+
+export interface Config {
+  telegram: { token: string; apiRoot: string };
+  providers: ProviderConfig[];
+  models: ModelRef[];
+  defaultModel: ModelRef;
+  databasePath: string;
+  allowedUsers: AccessList;
+  adminUsers: AccessList;
+  streamMode: StreamMode;
+  webhook: { url: string; secret: string } | undefined;
+  port: number;
+  logLevel: string;
+  provider: { idleTimeoutMs: number; requestTimeoutMs: number; maxRetries: number; maxOutputTokens: number };
+  /** Every secret value, so logs can scrub them whatever shape an error takes. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const BUILT_IN_PROTOCOLS: Record<string, ProviderProtocol> = { openai: 'openai', anthropic: 'anthropic' };
+const PROVIDER_NAME = /^[a-z][a-z0-9-]*$/;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+      message: `must be an http(s) URL (${what})`,
+    });
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max, {
+      message: `must be a whole number from ${min} to ${max}`,
+    })
+    .transform(Number);
+
+/** The variables of the configuration contract; defaults are resolved here and nowhere else. */
+const environmentSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z
+    .string({ message: 'is required: the token @BotFather gave you' })
+    .trim()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'must look like 123456789:AAE... (from @BotFather)' }),
+  TELEGRAM_API_ROOT: httpUrl('the Bot API server').default('https://api.telegram.org'),
+  MODELS: z.string({
+    message: 'is required: comma-separated provider:model-id, e.g. openai:gpt-5,anthropic:claude-sonnet-4-5',
+  }),
+  DEFAULT_MODEL: optionalText,
+  DATABASE_PATH: z.string().trim().min(1).default('./data/streamgram.db'),
+  ALLOWED_USERS: z.string({
+    message: 'is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
+  }),
+  ADMIN_USERS: z.string().default(''),
+  STREAM_MODE: z.enum(['auto', 'draft', 'edit'], { message: 'must be auto, draft or edit' }).default('auto'),
+  WEBHOOK_URL: httpUrl('the public https address Telegram posts updates to').optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -' })
+    .optional(),
+  PORT: integer(1, 65535, 8080),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  PROVIDER_IDLE_TIMEOUT_SECONDS: integer(1, 3600, 60),
+  PROVIDER_REQUEST_TIMEOUT_SECONDS: integer(1, 3600, 120),
+  PROVIDER_MAX_RETRIES: integer(0, 10, 1),
+  MAX_OUTPUT_TOKENS: integer(1, 1_000_000, 8192),
+});
+
+type Environment = Record<string, string | undefined>;
+
+/** Pure: environment in, validated Config out, or a ConfigError listing every problem. */
+export function createConfig(env: Environment): Config {
+  const parsed = environmentSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')} ${describeIssue(issue.message)}`),
+    );
+  }
+  const vars = parsed.data;
+  const problems: string[] = [];
+
+  const models = parseModels(vars.MODELS, problems);
+  const providers = [...new Set(models.map((model) => model.provider))].map((name) =>
+    providerConfig(name, env, problems),
+  );
+  const defaultModel = pickDefaultModel(vars.DEFAULT_MODEL, models, problems);
+  const allowedUsers = parseAccessList('ALLOWED_USERS', vars.ALLOWED_USERS, problems, true);
+  const adminUsers = parseAccessList('ADMIN_USERS', vars.ADMIN_USERS, problems, false);
+
+  if (vars.WEBHOOK_URL && !vars.WEBHOOK_SECRET) {
+    problems.push('WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be refused');
+  }
+  if (problems.length > 0 || !defaultModel) throw new ConfigError(problems);
+
+  const secrets = [vars.TELEGRAM_BOT_TOKEN, vars.WEBHOOK_SECRET, ...providers.map((p) => p.apiKey)].filter(
+    (secret): secret is string => secret !== undefined && secret.length >= 6,
+  );
+
+  return {
+    telegram: { token: vars.TELEGRAM_BOT_TOKEN, apiRoot: vars.TELEGRAM_API_ROOT.replace(/\/+$/, '') },
+    providers,
+    models,
+    defaultModel,
+    databasePath: vars.DATABASE_PATH,
+    allowedUsers,
+    adminUsers,
+    streamMode: vars.STREAM_MODE,
+    webhook:
+      vars.WEBHOOK_URL && vars.WEBHOOK_SECRET
+        ? { url: vars.WEBHOOK_URL, secret: vars.WEBHOOK_SECRET }
+        : undefined,
+    port: vars.PORT,
+    logLevel: vars.LOG_LEVEL,
+    provider: {
+      idleTimeoutMs: vars.PROVIDER_IDLE_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: vars.PROVIDER_REQUEST_TIMEOUT_SECONDS * 1000,
+      maxRetries: vars.PROVIDER_MAX_RETRIES,
+      maxOutputTokens: vars.MAX_OUTPUT_TOKENS,
+    },
+    secrets,
+  };
+}
+
+function blankToUndefined(env: Environment): Environment {
+  // An empty line like `WEBHOOK_URL=` in .env means "not set", as it does for most tools.
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+}
+
+function describeIssue(message: string): string {
+  // zod's own wording for a missing variable is about types; ours says what to set.
+  return message.startsWith('Invalid input') ? 'is required' : message;
+}
+
+function parseModels(raw: string, problems: string[]): ModelRef[] {
+  const models: ModelRef[] = [];
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    const colon = item.indexOf(':');
+    const provider = item.slice(0, colon).toLowerCase();
+    const model = item.slice(colon + 1).trim();
+    if (colon <= 0 || model === '' || !PROVIDER_NAME.test(provider)) {
+      problems.push(`MODELS entry "${item}" must be provider:model-id, e.g. openai:gpt-5`);
+      continue;
+    }
+    const id = `${provider}:${model}`;
+    if (!models.some((known) => known.id === id)) models.push({ id, provider, model });
+  }
+  if (models.length === 0 && problems.length === 0)
+    problems.push('MODELS must name at least one provider:model-id');
+  return models;
+}
+
+/**
+ * `openai` and `anthropic` are built in; any other provider `foo` is an OpenAI-compatible endpoint
+ * declared with FOO_BASE_URL (required) and FOO_API_KEY (optional: Ollama needs none), and
+ * FOO_PROTOCOL=anthropic for an Anthropic-compatible one.
+ */
+function providerConfig(name: string, env: Environment, problems: string[]): ProviderConfig {
+  const prefix = name.toUpperCase().replaceAll('-', '_');
+  const apiKey = env[`${prefix}_API_KEY`]?.trim() || undefined;
+  const baseURL = env[`${prefix}_BASE_URL`]?.trim().replace(/\/+$/, '') || undefined;
+  const protocolName =
+    env[`${prefix}_PROTOCOL`]?.trim().toLowerCase() || BUILT_IN_PROTOCOLS[name] || 'openai';
+
+  if (protocolName !== 'openai' && protocolName !== 'anthropic') {
+    problems.push(`${prefix}_PROTOCOL must be openai or anthropic`);
+  }
+  if (baseURL !== undefined && !(/^https?:\/\//.test(baseURL) && URL.canParse(baseURL))) {
+    problems.push(`${prefix}_BASE_URL must be an http(s) URL`);
+  }
+  if (!(name in BUILT_IN_PROTOCOLS) && baseURL === undefined) {
+    problems.push(
+      `${prefix}_BASE_URL is required for the models of provider "${name}" (an OpenAI-compatible endpoint, e.g. https://api.deepseek.com/v1)`,
+    );
+  }
+  if (name in BUILT_IN_PROTOCOLS && apiKey === undefined && baseURL === undefined) {
+    problems.push(`${prefix}_API_KEY is required for the ${name} models in MODELS`);
+  }
+  return { name, protocol: protocolName === 'anthropic' ? 'anthropic' : 'openai', apiKey, baseURL };
+}
+
+function pickDefaultModel(
+  raw: string | undefined,
+  models: ModelRef[],
+  problems: string[],
+): ModelRef | undefined {
+  if (raw === undefined) return models[0];
+  const found = models.find((model) => model.id === raw.trim() || model.id === raw.trim().toLowerCase());
+  if (!found && models.length > 0) {
+    problems.push(`DEFAULT_MODEL must be one of MODELS (${models.map((model) => model.id).join(', ')})`);
+  }
+  return found;
+}
+
+function parseAccessList(variable: string, raw: string, problems: string[], required: boolean): AccessList {
+  const userIds = new Set<number>();
+  const usernames = new Set<string>();
+  let everyone = false;
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    if (item === '*') everyone = true;
+    else if (/^\d{1,16}$/.test(item)) userIds.add(Number(item));
+    else if (/^@?[A-Za-z0-9_]{4,32}$/.test(item)) usernames.add(item.replace(/^@/, '').toLowerCase());
+    else problems.push(`${variable} entry "${item}" must be a numeric user id, an @username or *`);
+  }
+  if (required && !everyone && userIds.size === 0 && usernames.size === 0 && problems.length === 0) {
+    problems.push(`${variable} must list at least one user id or @username, or be * to allow everyone`);
+  }
+  return { everyone, userIds, usernames };
+}
+
+/** Reads `.env` when present (real environment variables win) and validates. */
+export function loadConfig(envFile = '.env'): Config {
+  try {
+    process.loadEnvFile(envFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return createConfig(process.env);
+}

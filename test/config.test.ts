@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createConfig } from '../src/config.js';
+
+const TOKEN = '123456789:AAEhBP0av28bBKo6jOaZ2dFpnGdvCeqpVvq';
+const base = {
+  TELEGRAM_BOT_TOKEN: TOKEN,
+  MODELS: 'openai:gpt-5,anthropic:claude-sonnet-4-5',
+  OPENAI_API_KEY: 'sk-openai-secret-1',
+  ANTHROPIC_API_KEY: 'sk-ant-secret-2',
+  ALLOWED_USERS: '42,@Alice',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    createConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('createConfig', () => {
+  it('resolves defaults in one place', () => {
+    const config = createConfig(base);
+    expect(config.telegram.apiRoot).toBe('https://api.telegram.org');
+    expect(config.databasePath).toBe('./data/streamgram.db');
+    expect(config.streamMode).toBe('auto');
+    expect(config.defaultModel.id).toBe('openai:gpt-5');
+    expect(config.models.map((model) => model.model)).toEqual(['gpt-5', 'claude-sonnet-4-5']);
+    expect(config.providers.map((provider) => [provider.name, provider.protocol])).toEqual([
+      ['openai', 'openai'],
+      ['anthropic', 'anthropic'],
+    ]);
+    expect(config.allowedUsers.userIds.has(42)).toBe(true);
+    expect(config.allowedUsers.usernames.has('alice')).toBe(true);
+    expect(config.webhook).toBeUndefined();
+    expect(config.provider.idleTimeoutMs).toBe(60_000);
+  });
+
+  it('declares OpenAI-compatible providers by name, with their own base URL and key', () => {
+    const config = createConfig({
+      ...base,
+      MODELS: 'deepseek:deepseek-reasoner,ollama:llama3.2,openai:gpt-5',
+      DEEPSEEK_BASE_URL: 'https://api.deepseek.com/v1/',
+      DEEPSEEK_API_KEY: 'sk-deepseek-3',
+      OLLAMA_BASE_URL: 'http://127.0.0.1:11434/v1',
+      DEFAULT_MODEL: 'ollama:llama3.2',
+    });
+    expect(config.providers).toEqual([
+      {
+        name: 'deepseek',
+        protocol: 'openai',
+        apiKey: 'sk-deepseek-3',
+        baseURL: 'https://api.deepseek.com/v1',
+      },
+      { name: 'ollama', protocol: 'openai', apiKey: undefined, baseURL: 'http://127.0.0.1:11434/v1' },
+      { name: 'openai', protocol: 'openai', apiKey: 'sk-openai-secret-1', baseURL: undefined },
+    ]);
+    expect(config.defaultModel.id).toBe('ollama:llama3.2');
+    expect(config.secrets).toEqual(expect.arrayContaining([TOKEN, 'sk-deepseek-3', 'sk-openai-secret-1']));
+  });
+
+  it('keeps the colons of model ids that contain them', () => {
+    const config = createConfig({ ...base, MODELS: 'openai:ft:gpt-4o:acme::id1' });
+    expect(config.defaultModel).toEqual({
+      id: 'openai:ft:gpt-4o:acme::id1',
+      provider: 'openai',
+      model: 'ft:gpt-4o:acme::id1',
+    });
+  });
+
+  it('refuses to start without ALLOWED_USERS, so a new bot is never open to everyone by accident', () => {
+    const { ALLOWED_USERS: _, ...rest } = base;
+    expect(problemsOf(rest)).toEqual([
+      'ALLOWED_USERS is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
+    ]);
+    expect(createConfig({ ...base, ALLOWED_USERS: '*' }).allowedUsers.everyone).toBe(true);
+  });
+
+  it('names the variable and what is expected for each bad value', () => {
+    expect(problemsOf({ ...base, TELEGRAM_BOT_TOKEN: undefined })).toEqual([
+      'TELEGRAM_BOT_TOKEN is required: the token @BotFather gave you',
+    ]);
+    expect(problemsOf({ ...base, STREAM_MODE: 'fast' })).toEqual(['STREAM_MODE must be auto, draft or edit']);
+    expect(problemsOf({ ...base, PORT: '99999' })).toEqual(['PORT must be a whole number from 1 to 65535']);
+    expect(problemsOf({ ...base, MODELS: 'gpt-5' })).toEqual([
+      'MODELS entry "gpt-5" must be provider:model-id, e.g. openai:gpt-5',
+    ]);
+    expect(problemsOf({ ...base, DEFAULT_MODEL: 'openai:gpt-4' })).toEqual([
+      'DEFAULT_MODEL must be one of MODELS (openai:gpt-5, anthropic:claude-sonnet-4-5)',
+    ]);
+    expect(problemsOf({ ...base, MODELS: 'groq:llama' })[0]).toMatch(/^GROQ_BASE_URL is required/);
+    expect(problemsOf({ ...base, OPENAI_API_KEY: '' })).toEqual([
+      'OPENAI_API_KEY is required for the openai models in MODELS',
+    ]);
+    expect(problemsOf({ ...base, ALLOWED_USERS: '42,not a user' })).toEqual([
+      'ALLOWED_USERS entry "not a user" must be a numeric user id, an @username or *',
+    ]);
+    expect(problemsOf({ ...base, WEBHOOK_URL: 'https://bot.example.com/hook' })).toEqual([
+      'WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be refused',
+    ]);
+  });
+
+  it('never puts a secret into its error message', () => {
+    try {
+      createConfig({ ...base, TELEGRAM_BOT_TOKEN: 'not-a-token-but-secret-ish', ALLOWED_USERS: '' });
+    } catch (error) {
+      expect(String(error)).not.toContain('not-a-token-but-secret-ish');
+      expect(String(error)).not.toContain('sk-openai-secret-1');
+      return;
+    }
+    throw new Error('expected a ConfigError');
+  });
+});
