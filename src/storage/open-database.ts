@@ -36,12 +36,13 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   const db = withStorageErrors(`open ${path}`, () => new BetterSqlite3(path));
   try {
     withStorageErrors(`configure ${path}`, () => {
+      // First, so switching to WAL waits for another process that has the file open.
+      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       // Readers never block the writer and a commit is one append: right for one process streaming.
       db.pragma('journal_mode = WAL');
       // Durable against a process crash; a power cut may lose the last commits, never corrupt the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     });
     const result = migrate(db, {
       migrationsDir: options.migrationsDir ?? defaultMigrationsDir,
