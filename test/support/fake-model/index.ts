@@ -1,0 +1,13 @@
+export { createFakeAnthropicServer } from './anthropic-server.js';
+export type {
+  FakeModelServer,
+  FakeModelServerOptions,
+  FakeProtocol,
+  RecordedMessage,
+  RecordedRequest,
+  ScenarioHandler,
+  StreamOutcome,
+} from './fake-server.js';
+export { createFakeOpenAIServer } from './openai-server.js';
+export { parseSse, type SseEvent } from './read-sse.js';
+export type { FakeHttpError, FakeScenario, FakeStreamError, FakeUsage, StreamPoint } from './scenario.js';
