@@ -1,0 +1,144 @@
+import OpenAI from 'openai';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { classifyOpenAIError } from './classify-openai-error.js';
+import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { mapOpenAIUsage } from './map-openai-usage.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from './provider-defaults.js';
+import { createStreamGuard } from './stream-guard.js';
+import type { ChatRequest, ModelProvider, StreamEvent } from './types.js';
+
+export interface OpenAIProviderOptions {
+  /** The provider name used in `MODELS` (`openai`, `deepseek`, `ollama`...). */
+  name: string;
+  /** Keyless local servers (Ollama, vLLM) may pass an empty string. */
+  apiKey: string;
+  /** The endpoint, ending in `/v1` for most. Default `https://api.openai.com/v1`. */
+  baseURL?: string;
+  /** Longest silence between stream chunks before the request is aborted with an inactivity error. */
+  inactivityTimeoutMs: number;
+  /** SDK timeout for the response headers, per attempt. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** SDK retries before streaming starts. Default 2. */
+  maxRetries?: number;
+  /**
+   * The field that carries `maxOutputTokens`. OpenAI's reasoning models accept only
+   * `max_completion_tokens`; some compatible servers know only `max_tokens`. Default `max_completion_tokens`.
+   */
+  maxTokensField?: 'max_completion_tokens' | 'max_tokens';
+}
+
+/** Reasoning text as DeepSeek and vLLM (`reasoning_content`) or OpenRouter (`reasoning`) send it. */
+type CompatibleDelta = ChatCompletionChunk.Choice.Delta & {
+  reasoning_content?: string | null;
+  reasoning?: string | null;
+};
+
+/**
+ * A ModelProvider for the OpenAI chat-completions protocol, used for every OpenAI-compatible endpoint
+ * with its own base URL and key.
+ */
+export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const client = new OpenAI({
+    // The SDK refuses an empty key; keyless servers ignore the header.
+    apiKey: options.apiKey || 'no-key',
+    baseURL: options.baseURL ?? 'https://api.openai.com/v1',
+    // Explicit nulls keep OPENAI_ORG_ID / OPENAI_PROJECT_ID from leaking to compatible endpoints.
+    organization: null,
+    project: null,
+    timeout: requestTimeoutMs,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+  });
+  const maxTokensField = options.maxTokensField ?? 'max_completion_tokens';
+
+  return {
+    name: options.name,
+    stream: (request, signal) =>
+      streamChatCompletion(client, request, signal, {
+        inactivityTimeoutMs: options.inactivityTimeoutMs,
+        maxTokensField,
+        classify: { provider: options.name, model: request.model, apiKey: options.apiKey, requestTimeoutMs },
+      }),
+  };
+}
+
+async function* streamChatCompletion(
+  client: OpenAI,
+  request: ChatRequest,
+  signal: AbortSignal,
+  settings: {
+    inactivityTimeoutMs: number;
+    maxTokensField: 'max_completion_tokens' | 'max_tokens';
+    classify: ClassifyContext;
+  },
+): AsyncGenerator<StreamEvent> {
+  const context = { provider: settings.classify.provider, model: request.model };
+  const guard = createStreamGuard({ signal, inactivityTimeoutMs: settings.inactivityTimeoutMs, context });
+  try {
+    let finishReason: string | null = null;
+    let rawUsage: ChatCompletionChunk['usage'];
+    try {
+      const interrupted = guard.interruption();
+      if (interrupted) throw interrupted;
+      const stream = await client.chat.completions.create(toRequestBody(request, settings.maxTokensField), {
+        signal: guard.signal,
+      });
+      guard.startInactivityTimer();
+      for await (const chunk of stream) {
+        // An abort can end the SDK's loop silently or leave parsed chunks behind: check every chunk.
+        if (guard.stopped) break;
+        guard.chunkArrived();
+        // The usage report comes in its own chunk with empty `choices`, after the finish reason.
+        if (chunk.usage) rawUsage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (choice) {
+          const delta = choice.delta as CompatibleDelta;
+          const reasoning = delta.reasoning_content ?? delta.reasoning;
+          if (reasoning) yield { type: 'reasoning-delta', text: reasoning };
+          if (delta.content) yield { type: 'text-delta', text: delta.content };
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+        guard.waitingAgain();
+      }
+    } catch (error) {
+      throw guard.interruption() ?? classifyOpenAIError(error, settings.classify);
+    }
+    const interrupted = guard.interruption();
+    if (interrupted) throw interrupted;
+    if (finishReason === null) {
+      throw new ProviderConnectionLostError({
+        ...context,
+        detail: 'the stream ended without a finish reason',
+      });
+    }
+    yield {
+      type: 'finish',
+      reason: mapOpenAIFinishReason(finishReason),
+      usage: rawUsage ? mapOpenAIUsage(rawUsage) : undefined,
+    };
+  } finally {
+    guard.dispose();
+  }
+}
+
+function toRequestBody(
+  request: ChatRequest,
+  maxTokensField: 'max_completion_tokens' | 'max_tokens',
+): ChatCompletionCreateParamsStreaming {
+  const messages: ChatCompletionMessageParam[] = [];
+  if (request.system) messages.push({ role: 'system', content: request.system });
+  for (const message of request.messages) messages.push({ role: message.role, content: message.content });
+  const body: ChatCompletionCreateParamsStreaming = {
+    model: request.model,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  if (request.maxOutputTokens !== undefined) body[maxTokensField] = request.maxOutputTokens;
+  return body;
+}
