@@ -243,6 +243,14 @@ describe('Anthropic provider: abort and inactivity', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('no response headers within requestTimeoutMs -> ProviderInactivityTimeoutError', async () => {
+    server.enqueue({ text: 'Too late', responseDelayMs: 10_000 });
+    const result = await run({ requestTimeoutMs: 200 });
+    expect(result.error).toBeInstanceOf(ProviderInactivityTimeoutError);
+    expect(result.error).toMatchObject({ timeoutMs: 200 });
+    expect(await server.requests[0]?.settled).toBe('client-aborted');
+  });
+
   it('a stall -> ProviderInactivityTimeoutError after the inactivity timeout, and the request is closed', async () => {
     server.enqueue({ text: 'Hello there', tokenChars: 1, stallAt: 5 });
     const result = await run({ inactivityTimeoutMs: 300 });

@@ -276,6 +276,14 @@ describe('OpenAI provider: abort and inactivity', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('no response headers within requestTimeoutMs -> ProviderInactivityTimeoutError', async () => {
+    server.enqueue({ text: 'Too late', responseDelayMs: 10_000 });
+    const result = await run({ requestTimeoutMs: 200 });
+    expect(result.error).toBeInstanceOf(ProviderInactivityTimeoutError);
+    expect(result.error).toMatchObject({ timeoutMs: 200 });
+    expect(await server.requests[0]?.settled).toBe('client-aborted');
+  });
+
   it('a stall -> ProviderInactivityTimeoutError after the inactivity timeout, and the request is closed', async () => {
     server.enqueue({ text: 'Hello there', tokenChars: 1, stallAt: 5 });
     const result = await run({ inactivityTimeoutMs: 300 });
@@ -286,10 +294,11 @@ describe('OpenAI provider: abort and inactivity', () => {
   });
 
   it('slow but steady chunks do not trip the inactivity timeout', async () => {
-    server.enqueue({ text: 'abcdefgh', tokenChars: 1, tokensPerSecond: 10 });
-    const result = await run({ inactivityTimeoutMs: 300 });
+    // 20 chunks 100 ms apart: the whole stream lasts far longer than the 600 ms timeout.
+    server.enqueue({ text: 'abcdefghijklmnopqrst', tokenChars: 1, tokensPerSecond: 10 });
+    const result = await run({ inactivityTimeoutMs: 600 });
     expect(result.error).toBeUndefined();
-    expect(result.text).toBe('abcdefgh');
+    expect(result.text).toBe('abcdefghijklmnopqrst');
   });
 
   it('a consumer that stops reading early aborts the HTTP request', async () => {

@@ -166,6 +166,24 @@ describe('fake model server core', () => {
     await expect(post(server)).rejects.toThrow();
   });
 
+  it('holds the headers back for responseDelayMs; a client that gives up is recorded', async () => {
+    const server = await start();
+    server.enqueue({ text: 'late', responseDelayMs: 150 }, { text: 'never', responseDelayMs: 10_000 });
+    const started = performance.now();
+    const response = await post(server);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(contentOf(await response.text())).toBe('late');
+
+    const controller = new AbortController();
+    const pending = post(server, 'Hi', { signal: controller.signal }).catch((error: unknown) => error);
+    await server.waitForRequest(1);
+    expect(server.openStreams).toBe(1);
+    controller.abort();
+    await pending;
+    expect(await server.requests[1]?.settled).toBe('client-aborted');
+    expect(server.openStreams).toBe(0);
+  });
+
   it('waitForRequest resolves when the request arrives', async () => {
     const server = await start();
     const waiting = server.waitForRequest(0);

@@ -145,7 +145,7 @@ export interface FakeModelServer {
   readonly baseURL: string;
   /** Every request so far, in arrival order (a live array). */
   readonly requests: readonly RecordedRequest[];
-  /** Streams still open. */
+  /** Responses still open: streaming, stalled, or holding back their headers. */
   readonly openStreams: number;
   /** Queue scenarios for the next requests, first in first out. */
   enqueue(...scenarios: FakeScenario[]): void;
@@ -252,24 +252,26 @@ export async function startFakeModelServer(
     }
 
     const scenario = queue.shift() ?? handler?.(record) ?? defaultScenario;
-    if (scenario.error) {
-      reply(res, dialect.httpError(scenario.error, record), requestId, settle);
-      return;
-    }
-
-    const tokens: FakeToken[] = [];
-    const tokenChars = scenario.tokenChars ?? 4;
-    if (scenario.reasoning) splitIntoTokens('reasoning', scenario.reasoning, tokenChars, tokens);
-    splitIntoTokens('text', scenario.text ?? DEFAULT_SCENARIO.text ?? '', tokenChars, tokens);
-    const plan: AnswerPlan = {
-      request: record,
-      scenario,
-      tokens,
-      usage: resolveUsage(scenario, estimatePromptTokens(parsed.system, parsed.messages), tokens),
-      id: randomBytes(12).toString('hex'),
-    };
-
-    if (!parsed.stream) {
+    const respond = () => {
+      if (scenario.error) {
+        reply(res, dialect.httpError(scenario.error, record), requestId, settle);
+        return;
+      }
+      const tokens: FakeToken[] = [];
+      const tokenChars = scenario.tokenChars ?? 4;
+      if (scenario.reasoning) splitIntoTokens('reasoning', scenario.reasoning, tokenChars, tokens);
+      splitIntoTokens('text', scenario.text ?? DEFAULT_SCENARIO.text ?? '', tokenChars, tokens);
+      const plan: AnswerPlan = {
+        request: record,
+        scenario,
+        tokens,
+        usage: resolveUsage(scenario, estimatePromptTokens(parsed.system, parsed.messages), tokens),
+        id: randomBytes(12).toString('hex'),
+      };
+      if (parsed.stream) {
+        runStream(res, plan, requestId, settle);
+        return;
+      }
       const send = () => {
         if (record.outcome !== undefined) return;
         for (const token of tokens) record.charsSent += token.text.length;
@@ -278,9 +280,27 @@ export async function startFakeModelServer(
       res.on('close', () => settle('client-aborted'));
       if (scenario.firstTokenDelayMs) setTimeout(send, scenario.firstTokenDelayMs);
       else send();
+    };
+
+    if (!scenario.responseDelayMs) {
+      respond();
       return;
     }
-    runStream(res, plan, requestId, settle);
+    // Headers held back: tracked like an open stream so a client abort or close() ends the wait.
+    const waiting: OpenStream = {
+      socket: res.socket as Socket,
+      timer: setTimeout(() => {
+        openStreams.delete(waiting);
+        if (record.outcome === undefined) respond();
+      }, scenario.responseDelayMs),
+      settle: (outcome) => {
+        clearTimeout(waiting.timer);
+        openStreams.delete(waiting);
+        settle(outcome);
+      },
+    };
+    openStreams.add(waiting);
+    res.on('close', () => waiting.settle('client-aborted'));
   }
 
   function runStream(

@@ -11,6 +11,8 @@ export interface FakeScenario {
   tokenChars?: number;
   /** Pace of the token stream. Default: no pacing, every token at once. */
   tokensPerSecond?: number;
+  /** Delay before the response headers (or the error status), to exercise the SDK's request timeout. */
+  responseDelayMs?: number;
   /** Delay between the response headers (and the protocol's opening event) and the first token. Default 0. */
   firstTokenDelayMs?: number;
   /**
