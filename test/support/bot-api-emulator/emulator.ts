@@ -117,6 +117,8 @@ export interface BotApiEmulator extends UserActions {
   /** The highest sequence number handed out so far (calls and timeline share it): a bookmark for `afterSeq`. */
   lastSeq(): number;
   pendingUpdates(): ApiUpdate[];
+  /** A long-polling getUpdates is waiting right now (wait for this before acting in tests). */
+  isLongPolling(): boolean;
   /** The remembered allowed_updates (`undefined`: Telegram's default). */
   allowedUpdates(): string[] | undefined;
   webhookInfo(): WebhookInfo;
@@ -303,6 +305,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     stats: () => recorder.stats(),
     lastSeq: () => lastSeq,
     pendingUpdates: () => updates.pending(),
+    isLongPolling: () => updates.polling(),
     allowedUpdates: () => updates.allowedUpdates(),
     webhookInfo: () => webhook.info(),
 

@@ -32,6 +32,8 @@ export interface UpdateQueue {
   /** The remembered list, `undefined` for Telegram's default. */
   allowedUpdates(): string[] | undefined;
   pending(): ApiUpdate[];
+  /** A getUpdates request is waiting for updates now. */
+  polling(): boolean;
   /** The first pending update and its removal, for webhook delivery. */
   peek(): ApiUpdate | undefined;
   remove(updateId: number): void;
@@ -174,6 +176,7 @@ export function createUpdateQueue(deps: {
     },
     allowedUpdates: () => (allowed === undefined ? undefined : [...allowed]),
     pending: () => entries.map((e) => e.update),
+    polling: () => waiter !== undefined,
     peek: () => entries[0]?.update,
     remove(updateId) {
       const index = entries.findIndex((e) => e.update.update_id === updateId);
