@@ -100,7 +100,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -' })
     .optional(),
-  PORT: integer(1, 65535, 8080),
+  PORT: integer(0, 65535, 8080),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',

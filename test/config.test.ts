@@ -83,7 +83,7 @@ describe('createConfig', () => {
       'TELEGRAM_BOT_TOKEN is required: the token @BotFather gave you',
     ]);
     expect(problemsOf({ ...base, STREAM_MODE: 'fast' })).toEqual(['STREAM_MODE must be auto, draft or edit']);
-    expect(problemsOf({ ...base, PORT: '99999' })).toEqual(['PORT must be a whole number from 1 to 65535']);
+    expect(problemsOf({ ...base, PORT: '99999' })).toEqual(['PORT must be a whole number from 0 to 65535']);
     expect(problemsOf({ ...base, MODELS: 'gpt-5' })).toEqual([
       'MODELS entry "gpt-5" must be provider:model-id, e.g. openai:gpt-5',
     ]);

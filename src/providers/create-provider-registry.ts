@@ -22,7 +22,11 @@ export function createProviderRegistry(
       provider.name,
       provider.protocol === 'anthropic'
         ? createAnthropicProvider({ ...common, defaultMaxOutputTokens: config.provider.maxOutputTokens })
-        : createOpenAIProvider(common),
+        : createOpenAIProvider({
+            ...common,
+            // OpenAI's reasoning models require the newer field; compatible servers mostly know only max_tokens.
+            maxTokensField: provider.name === 'openai' ? 'max_completion_tokens' : 'max_tokens',
+          }),
     );
   }
   return registry;
