@@ -51,7 +51,7 @@ export interface BotApiEmulatorOptions {
   webhookRetryDelayMs?: number;
   /** Default 2000. */
   maxWebhookRetryDelayMs?: number;
-  /** Memory bounds for long benchmarks and soaks. Defaults 20 000 / 5 000 / 5 000. */
+  /** Memory bounds for long benchmarks and soaks. Defaults 10 000 calls, 5 000 events and 5 000 messages per chat. */
   maxRecordedCalls?: number;
   maxTimelineEventsPerChat?: number;
   maxMessagesPerChat?: number;
@@ -182,7 +182,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   const updates = createUpdateQueue({ bus, firstUpdateId: options.firstUpdateId ?? 1, historySize: 1_000 });
-  const recorder = createRecorder({ maxCalls: options.maxRecordedCalls ?? 20_000 });
+  const recorder = createRecorder({ maxCalls: options.maxRecordedCalls ?? 10_000 });
   const faults = createFaultInjector({ random: createSeededRandom(options.seed ?? 1) });
 
   // The webhook needs the dispatcher (for replies) and the dispatcher needs the core: wire lazily.

@@ -151,6 +151,30 @@ describe('request bodies', () => {
   });
 });
 
+describe('lifecycle', () => {
+  it('closes idempotently and refuses connections afterwards', async () => {
+    const local = await startBotApiEmulator();
+    const bot = createEmulatedBot(local);
+    await bot.api.getMe();
+    await Promise.all([local.close(), local.close()]);
+    await local.close();
+    await expect(bot.api.getMe()).rejects.toThrow();
+  });
+
+  it('listens on a given port', async () => {
+    const probe = await startBotApiEmulator();
+    const port = probe.port;
+    await probe.close();
+    const fixed = await startBotApiEmulator({ port, token: '42:fixed-port-token' });
+    try {
+      expect(fixed.apiRoot).toBe(`http://127.0.0.1:${port}`);
+      expect(await createEmulatedBot(fixed).api.getMe()).toMatchObject({ id: 42 });
+    } finally {
+      await fixed.close();
+    }
+  });
+});
+
 describe('bot commands', () => {
   it('stores commands per scope and returns them', async () => {
     const bot = createEmulatedBot(emulator);
