@@ -1,0 +1,14 @@
+import type { DeliveryLogger, DeliveryTimers } from './types.js';
+
+export const systemTimers: DeliveryTimers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export const silentLogger: DeliveryLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};

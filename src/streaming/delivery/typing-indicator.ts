@@ -1,0 +1,73 @@
+import type { TelegramSink } from '../telegram-sink.js';
+import type { RateGate } from './rate-gate.js';
+import type { ChatType, DeliveryTimers } from './types.js';
+
+export interface TypingIndicator {
+  start(): void;
+  /** Idempotent; withdraws a waiting turn so it never costs a frame its place. */
+  stop(): void;
+}
+
+/**
+ * "typing…" while an answer has nothing to show in edit mode. Telegram shows it for up to 5 s, so it is
+ * refreshed every `intervalMs`. It asks for `background` turns: any frame of the chat goes first.
+ */
+export function createTypingIndicator(deps: {
+  sink: TelegramSink;
+  gate: RateGate;
+  timers: DeliveryTimers;
+  chatId: number;
+  chatType: ChatType;
+  threadId: number | undefined;
+  intervalMs: number;
+  /** Any failure; the answer decides (chat gone, 429 hold). Typing itself never retries. */
+  onError: (error: unknown) => void;
+}): TypingIndicator {
+  let running = false;
+  let timer: unknown;
+  let waiting: AbortController | undefined;
+
+  async function tick(): Promise<void> {
+    timer = undefined;
+    if (!running) return;
+    waiting = new AbortController();
+    const permit = await deps.gate.acquire({
+      chatId: deps.chatId,
+      chatType: deps.chatType,
+      priority: 'background',
+      signal: waiting.signal,
+    });
+    waiting = undefined;
+    if (!permit) return;
+    if (!running) {
+      permit.release({ unused: true });
+      return;
+    }
+    try {
+      await deps.sink.sendChatAction(
+        deps.chatId,
+        'typing',
+        deps.threadId === undefined ? {} : { threadId: deps.threadId },
+      );
+    } catch (error) {
+      deps.onError(error);
+    } finally {
+      permit.release();
+    }
+    if (running) timer = deps.timers.setTimeout(() => void tick(), deps.intervalMs);
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      void tick();
+    },
+    stop() {
+      running = false;
+      waiting?.abort();
+      if (timer !== undefined) deps.timers.clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
