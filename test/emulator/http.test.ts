@@ -1,6 +1,6 @@
 import { GrammyError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotApiEmulator, createEmulatedBot, startBotApiEmulator } from './index.js';
+import { type BotApiEmulator, createEmulatedBot, startBotApiEmulator } from '../../src/emulator/index.js';
 
 let emulator: BotApiEmulator;
 

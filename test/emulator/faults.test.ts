@@ -1,6 +1,6 @@
 import { type Bot, GrammyError, HttpError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotApiEmulator, createEmulatedBot, startBotApiEmulator } from './index.js';
+import { type BotApiEmulator, createEmulatedBot, startBotApiEmulator } from '../../src/emulator/index.js';
 
 let emulator: BotApiEmulator;
 let bot: Bot;

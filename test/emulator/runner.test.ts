@@ -1,6 +1,6 @@
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type BotApiEmulator, createEmulatedBot, startBotApiEmulator } from './index.js';
+import { type BotApiEmulator, createEmulatedBot, startBotApiEmulator } from '../../src/emulator/index.js';
 
 let emulator: BotApiEmulator;
 let runner: RunnerHandle | undefined;

@@ -1,6 +1,11 @@
 import type { Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotApiEmulator, createEmulatedBot, DESCRIPTIONS, startBotApiEmulator } from './index.js';
+import {
+  type BotApiEmulator,
+  createEmulatedBot,
+  DESCRIPTIONS,
+  startBotApiEmulator,
+} from '../../src/emulator/index.js';
 
 let emulator: BotApiEmulator;
 let bot: Bot;

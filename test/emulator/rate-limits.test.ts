@@ -6,7 +6,7 @@ import {
   createEmulatedBot,
   RATE_LIMIT_PRESETS,
   startBotApiEmulator,
-} from './index.js';
+} from '../../src/emulator/index.js';
 
 // A manual clock makes buckets and holds deterministic; no test waits for real seconds.
 let clock = 1_800_000_000_000;

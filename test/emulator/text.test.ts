@@ -7,8 +7,8 @@ import {
   parseHtml,
   parseMarkdownV2,
   startBotApiEmulator,
-} from './index.js';
-import { detectEntities } from './text/detect-entities.js';
+} from '../../src/emulator/index.js';
+import { detectEntities } from '../../src/emulator/text/detect-entities.js';
 
 function parseError(parse: () => unknown): string {
   try {
