@@ -114,6 +114,7 @@ export function createAnswerDelivery(
   let replyDisabled = false;
   let draftShown: TelegramText | undefined;
   let placeholderSent = false;
+  /** Last draft attempt: a draft vanishes ~30 s after its last update, so keep-alives count from here. */
   let lastDraftAt = startedAt;
   let keepAliveDue = false;
   let live: LiveMessage | undefined;
@@ -229,6 +230,7 @@ export function createAnswerDelivery(
       if (!used) permit.release({ unused: true });
       busy = false;
     }
+    armKeepAlive();
     wake();
   }
 
@@ -240,24 +242,21 @@ export function createAnswerDelivery(
       () => {
         timer = undefined;
         timerAt = Number.POSITIVE_INFINITY;
-        if (
-          phase === 'streaming' &&
-          transport === 'draft' &&
-          timers.now() - lastDraftAt >= options.draftKeepAliveMs
-        ) {
-          keepAliveDue = true;
-        }
+        if (keepAliveWanted() && timers.now() - lastDraftAt >= options.draftKeepAliveMs) keepAliveDue = true;
         wake();
-        armKeepAlive();
+        // While a keep-alive is due, the turn that sends it arms the next one.
+        if (!keepAliveDue) armKeepAlive();
       },
       Math.max(0, at - timers.now()),
     );
   }
 
+  function keepAliveWanted(): boolean {
+    return phase === 'streaming' && transport === 'draft' && (placeholderSent || draftShown !== undefined);
+  }
+
   function armKeepAlive(): void {
-    if (phase === 'streaming' && transport === 'draft' && (placeholderSent || draftShown)) {
-      armTimer(lastDraftAt + options.draftKeepAliveMs);
-    }
+    if (keepAliveWanted() && !keepAliveDue) armTimer(lastDraftAt + options.draftKeepAliveMs);
   }
 
   // ---- deciding the next call (only when the gate has granted one) ---------------------------
@@ -388,13 +387,12 @@ export function createAnswerDelivery(
   async function execute(call: Call): Promise<boolean> {
     switch (call.kind) {
       case 'draft': {
+        lastDraftAt = timers.now();
         await sink.sendDraft(chatId, draftId, payload(call.text), { ...threadOption(), canStop: true });
         if (phase === 'done') return true;
         draftShown = call.text;
         placeholderSent = true;
-        lastDraftAt = timers.now();
         markVisible(call.text);
-        armKeepAlive();
         return true;
       }
       case 'live-send': {

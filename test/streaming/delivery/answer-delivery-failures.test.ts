@@ -265,6 +265,17 @@ describe('no duplicates after an ambiguous send', () => {
     ]);
     expect(result.messageIds).toEqual([100]);
   });
+
+  test('with no known message id to check from, the send is repeated (a duplicate beats a lost answer)', async () => {
+    harness = createHarness();
+    const answer = harness.start();
+    answer.appendText('Twice maybe');
+    harness.sink.failNext({ method: 'sendMessage', kind: 'network-ambiguous', applied: true });
+    const result = await settle(answer.finish({ status: 'complete' }));
+    expect(harness.sink.callsTo(1, 'sendMessage')).toHaveLength(2);
+    expect(result).toMatchObject({ messageIds: [101], delivered: true });
+    expect(harness.logger.entries.some((entry) => entry.message.includes('no known message id'))).toBe(true);
+  });
 });
 
 describe('drafts refused', () => {

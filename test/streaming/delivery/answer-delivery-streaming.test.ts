@@ -134,6 +134,26 @@ describe('never an unchanged or empty frame', () => {
     }
     await settle(answer.finish({ status: 'complete' }));
   });
+
+  test('a keep-alive that meets a slow Telegram is not repeated on its heels', async () => {
+    harness = createHarness({ draftKeepAliveMs: 20_000 });
+    const answer = harness.start();
+    answer.appendText('Waiting');
+    await advanceUntil(() => harness.sink.callsTo(1, 'sendDraft').length === 1);
+    await vi.advanceTimersByTimeAsync(19_000);
+    harness.sink.pause();
+    await advanceUntil(() => harness.sink.callsTo(1, 'sendDraft').length === 2);
+    await vi.advanceTimersByTimeAsync(8000); // Telegram answers 8 s later
+    expect(vi.getTimerCount()).toBeLessThan(10);
+    harness.sink.resume();
+    await vi.advanceTimersByTimeAsync(5000);
+    const drafts = harness.sink.callsTo(1, 'sendDraft');
+    expect(drafts).toHaveLength(2);
+    await advanceUntil(() => harness.sink.callsTo(1, 'sendDraft').length === 3);
+    const [, second, third] = harness.sink.callsTo(1, 'sendDraft');
+    expect(third!.at - second!.at).toBeGreaterThanOrEqual(20_000);
+    await settle(answer.finish({ status: 'complete' }));
+  });
 });
 
 describe('parts', () => {
@@ -307,5 +327,24 @@ describe('reasoning', () => {
     const [message] = harness.sink.messages(1);
     expect(message?.text.text).toBe(`a${'b'.repeat(1200)}The answer`);
     expect(message?.text.entities[0]).toMatchObject({ type: 'expandable_blockquote' });
+  });
+});
+
+describe('priorities across answers', () => {
+  test('a finishing answer overtakes the updates other chats have queued', async () => {
+    harness = createHarness({ gate: { globalPerSecond: 2 } });
+    const answers = Array.from({ length: 8 }, (_, index) => harness.start({ chatId: index + 1 }));
+    for (let tick = 0; tick < 50; tick++) {
+      for (const answer of answers) answer.appendText(`${tick} `);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const finishing = answers[0]!.finish({ status: 'complete' });
+    const finishedAt = Date.now();
+    await settle(finishing);
+    const final = harness.sink.callsTo(1, 'sendMessage')[0]!;
+    // Seven other chats have updates waiting (3.5 s of global budget); the final waits at most for the
+    // one turn Bottleneck had already committed to.
+    expect(final.at - finishedAt).toBeLessThanOrEqual(1100);
+    for (const answer of answers.slice(1)) await settle(answer.finish({ status: 'complete' }));
   });
 });
