@@ -52,7 +52,10 @@ export interface DeliveryLogger {
   error(details: object, message: string): void;
 }
 
-/** Time and timers, injectable so tests can drive them; defaults are the Node globals. */
+/**
+ * Time and timers for typing, backoff, keep-alives and per-chat budgets; defaults are the Node globals.
+ * The global limiter (Bottleneck) always uses the global timers, so tests fake those (vitest fake timers).
+ */
 export interface DeliveryTimers {
   now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
@@ -99,7 +102,7 @@ export interface DeliveryStats {
   firstVisibleAt?: number;
   /** The last part was delivered (or delivery ended). */
   finalAt?: number;
-  /** Successful content calls: drafts, sends and edits. */
+  /** Successful content calls: drafts (the empty one too), sends and edits; not chat actions or probes. */
   frames: number;
   /** Parts committed as messages. */
   parts: number;
