@@ -1,0 +1,29 @@
+export interface ActiveAnswer {
+  /** The stored assistant message id (also in the Stop button's callback data). */
+  answerId: number;
+  draftId: number;
+  stop(): void;
+}
+
+/** The answer streaming in each chat, so /stop, the Stop button and the draft's stop button can reach it. */
+export interface ActiveAnswers {
+  register(chatId: number, answer: ActiveAnswer): () => void;
+  get(chatId: number): ActiveAnswer | undefined;
+  readonly size: number;
+}
+
+export function createActiveAnswers(): ActiveAnswers {
+  const answers = new Map<number, ActiveAnswer>();
+  return {
+    register(chatId, answer) {
+      answers.set(chatId, answer);
+      return () => {
+        if (answers.get(chatId) === answer) answers.delete(chatId);
+      };
+    },
+    get: (chatId) => answers.get(chatId),
+    get size() {
+      return answers.size;
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import type { ModelRef } from '../config.js';
+import type { Logger } from '../logger.js';
+import { ProviderAbortedError } from '../providers/errors.js';
+import type { ModelProvider, Usage } from '../providers/types.js';
+import type { FinishedStatus } from '../storage/messages.js';
+import type { Storage } from '../storage/storage.js';
+import type { DeliveryEngine, DeliveryResult } from '../streaming/delivery/types.js';
+import type { InlineKeyboard } from '../streaming/telegram-sink.js';
+import type { ActiveAnswers } from './active-answers.js';
+import { buildHistory } from './build-history.js';
+import { describeFailure } from './describe-failure.js';
+
+export interface Question {
+  updateId: number;
+  chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string };
+  user: { id: number; username?: string; firstName?: string };
+  text: string;
+  /** The user's Telegram message id(s); more than one when a split paste was merged. */
+  messageIds: number[];
+  threadId?: number;
+  /** The Telegram message the user replied to, to continue the conversation from there. */
+  replyToMessageId?: number;
+}
+
+export interface AnswerOutcome {
+  status: FinishedStatus;
+  delivery: DeliveryResult;
+  usage: Usage | undefined;
+}
+
+export interface AnswerQuestionDeps {
+  storage: Storage;
+  delivery: DeliveryEngine;
+  providers: ReadonlyMap<string, ModelProvider>;
+  models: readonly ModelRef[];
+  defaultModel: ModelRef;
+  defaultSystemPrompt: string;
+  maxOutputTokens: number;
+  activeAnswers: ActiveAnswers;
+  /** Aborted on shutdown once the grace period is over. */
+  shutdownSignal: AbortSignal;
+  logger: Logger;
+  now?: () => number;
+}
+
+const STOP_NOTICE = '⏹ Stopped.';
+const RESTART_NOTICE = '⚠️ Interrupted: the bot is restarting. Ask again in a moment.';
+
+/** One question, from the stored history to the stored answer: stream, deliver, then record. */
+export function createAnswerQuestion(deps: AnswerQuestionDeps) {
+  const now = deps.now ?? Date.now;
+
+  return async function answerQuestion(
+    question: Question,
+    log: Logger = deps.logger,
+  ): Promise<AnswerOutcome> {
+    const { storage } = deps;
+    const chat = storage.chats.upsert(question.chat);
+    storage.users.upsert(question.user);
+
+    const model = deps.models.find((candidate) => candidate.id === chat.model) ?? deps.defaultModel;
+    const provider = deps.providers.get(model.provider);
+    if (!provider) throw new Error(`no provider named ${model.provider}`);
+
+    const parentId = continuationPoint(storage, question) ?? chat.headMessageId;
+    const history = buildHistory(parentId === null ? [] : storage.messages.getChain(parentId));
+    const { assistantId } = storage.transaction(() => {
+      const userMessageId = storage.messages.insertUserMessage({
+        chatId: question.chat.id,
+        userId: question.user.id,
+        parentId,
+        content: question.text,
+        telegramMessageIds: question.messageIds,
+        threadId: question.threadId ?? null,
+        updateId: question.updateId,
+      });
+      const id = storage.messages.startAssistantMessage({
+        chatId: question.chat.id,
+        userId: question.user.id,
+        parentId: userMessageId,
+        model: model.id,
+        threadId: question.threadId ?? null,
+      });
+      storage.chats.setHead(question.chat.id, id);
+      return { assistantId: id };
+    });
+
+    const answerLog = log.child({ model: model.id, answer: assistantId });
+    const stop = new AbortController();
+    const lastUserMessageId = Math.max(...question.messageIds);
+    const delivery = deps.delivery.startAnswer({
+      chatId: question.chat.id,
+      chatType: question.chat.type,
+      ...(question.threadId === undefined ? {} : { threadId: question.threadId }),
+      replyToMessageId: lastUserMessageId,
+      lastSeenMessageId: lastUserMessageId,
+      stopKeyboard: stopKeyboard(assistantId),
+      showReasoning: chat.showReasoning,
+    });
+    const unregister = deps.activeAnswers.register(question.chat.id, {
+      answerId: assistantId,
+      draftId: delivery.draftId,
+      stop: () => stop.abort(),
+    });
+    const signal = AbortSignal.any([stop.signal, delivery.signal, deps.shutdownSignal]);
+
+    let text = '';
+    let reasoning = '';
+    let usage: Usage | undefined;
+    let status: FinishedStatus = 'complete';
+    let notice: string | undefined;
+    try {
+      const request = {
+        model: model.model,
+        system: chat.systemPrompt ?? deps.defaultSystemPrompt,
+        messages: [...history, { role: 'user' as const, content: question.text }],
+        maxOutputTokens: deps.maxOutputTokens,
+      };
+      for await (const event of provider.stream(request, signal)) {
+        if (event.type === 'text-delta') {
+          text += event.text;
+          delivery.appendText(event.text);
+        } else if (event.type === 'reasoning-delta') {
+          reasoning += event.text;
+          delivery.appendReasoning(event.text);
+        } else {
+          usage = event.usage;
+          if (event.reason === 'length') notice = '✂️ The answer reached the length limit.';
+        }
+      }
+    } catch (error) {
+      ({ status, notice } = classifyEnd(
+        error,
+        { stopped: stop.signal.aborted, shown: text !== '' },
+        model.id,
+      ));
+      if (deps.shutdownSignal.aborted && !stop.signal.aborted) notice = RESTART_NOTICE;
+      answerLog.warn({ err: error, status }, 'answer ended early');
+    } finally {
+      unregister();
+    }
+
+    const result = await delivery.finish({ status, ...(notice === undefined ? {} : { notice }) });
+    storage.transaction(() => {
+      storage.messages.finishAssistantMessage(assistantId, {
+        content: text,
+        reasoning: reasoning === '' ? null : reasoning,
+        status,
+        telegramMessageIds: result.messageIds,
+      });
+      storage.usage.record({
+        userId: question.user.id,
+        chatId: question.chat.id,
+        messageId: assistantId,
+        provider: model.provider,
+        model: model.model,
+        usage,
+      });
+    });
+    answerLog.info(
+      {
+        status,
+        parts: result.parts,
+        delivered: result.delivered,
+        usage,
+        ms: now() - delivery.stats.startedAt,
+      },
+      'answer finished',
+    );
+    return { status, delivery: result, usage };
+  };
+}
+
+/** Replying to one of our earlier messages continues the conversation from that point. */
+function continuationPoint(storage: Storage, question: Question): number | null {
+  if (question.replyToMessageId === undefined) return null;
+  return storage.messages.findByTelegramMessageId(question.chat.id, question.replyToMessageId)?.id ?? null;
+}
+
+function classifyEnd(
+  error: unknown,
+  state: { stopped: boolean; shown: boolean },
+  modelId: string,
+): { status: FinishedStatus; notice: string } {
+  if (error instanceof ProviderAbortedError) {
+    return state.stopped
+      ? { status: 'cancelled', notice: STOP_NOTICE }
+      : { status: 'interrupted', notice: '⚠️ Interrupted.' };
+  }
+  const reason = describeFailure(error, modelId);
+  // Before the first token there is nothing to keep: the notice is the whole answer.
+  return state.shown
+    ? { status: 'interrupted', notice: `⚠️ Interrupted: ${reason}` }
+    : { status: 'error', notice: `⚠️ ${reason}` };
+}
+
+function stopKeyboard(answerId: number): InlineKeyboard {
+  return { inline_keyboard: [[{ text: '⏹ Stop', callback_data: `stop:${answerId}` }]] };
+}

@@ -1,0 +1,32 @@
+import type { ChatMessage } from '../providers/types.js';
+import type { MessageRecord } from '../storage/messages.js';
+
+/**
+ * The stored chain (oldest first) as the model should see it: answers as the user saw them
+ * (interrupted or stopped ones included), failed answers and the questions they left unanswered
+ * dropped, reasoning never sent back. Consecutive turns of one role are merged, since some
+ * providers insist on alternation.
+ */
+export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
+  const history: ChatMessage[] = [];
+  for (const [index, message] of chain.entries()) {
+    if (message.role === 'user') {
+      const answer = chain[index + 1];
+      if (answer?.role === 'assistant' && answer.status === 'error') continue;
+      append(history, 'user', message.content);
+    } else if (
+      message.status !== 'error' &&
+      message.status !== 'streaming' &&
+      message.content.trim() !== ''
+    ) {
+      append(history, 'assistant', message.content);
+    }
+  }
+  return history;
+}
+
+function append(history: ChatMessage[], role: ChatMessage['role'], content: string): void {
+  const last = history.at(-1);
+  if (last?.role === role) last.content = `${last.content}\n\n${content}`;
+  else history.push({ role, content });
+}

@@ -1,0 +1,53 @@
+import { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ProcessedUpdates } from '../storage/processed-updates.js';
+import { isListed } from './access.js';
+import { mentionsBot, repliesToBot } from './addressed.js';
+import type { BotContext } from './context.js';
+
+export interface CreateBotDeps {
+  config: Pick<Config, 'telegram' | 'allowedUsers'>;
+  logger: Logger;
+  processedUpdates: ProcessedUpdates;
+  /** Skips the getMe call at start (tests and the playground know the bot already). */
+  botInfo?: UserFromGetMe;
+}
+
+/** The grammY bot with a per-update logger, the duplicate filter and the access gate; features come after. */
+export function createBot(deps: CreateBotDeps): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.config.telegram.token, {
+    client: { apiRoot: deps.config.telegram.apiRoot },
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+  });
+
+  bot.use((ctx, next) => {
+    ctx.log = deps.logger.child({ update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id });
+    return next();
+  });
+
+  // Long polling can deliver the last batch again after a restart; answering it twice costs tokens.
+  bot.use((ctx, next) => {
+    if (deps.processedUpdates.markProcessed(ctx.update.update_id)) return next();
+    ctx.log.info('duplicate update ignored');
+  });
+
+  bot.use(async (ctx, next) => {
+    const user = ctx.from;
+    if (user === undefined || isListed(deps.config.allowedUsers, user)) return next();
+    ctx.log.info('user not allowed');
+    const refusal = `Sorry, this bot is private. Your Telegram user id is ${user.id}: the owner can add it to ALLOWED_USERS.`;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: refusal.slice(0, 200), show_alert: true });
+    else if (ctx.message && (ctx.chat?.type === 'private' || addressesBot(ctx))) await ctx.reply(refusal);
+  });
+
+  bot.catch(({ ctx, error }) => {
+    ctx.log.error({ err: error }, 'update failed');
+  });
+  return bot;
+}
+
+function addressesBot(ctx: BotContext): boolean {
+  return ctx.message?.text?.startsWith('/') === true || repliesToBot(ctx) || mentionsBot(ctx);
+}

@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type StreamgramWorld, startStreamgram } from './support/start-streamgram.js';
+
+let world: StreamgramWorld | undefined;
+
+function hasKeyboard(message: { replyMarkup?: unknown }): boolean {
+  const keyboard = (message.replyMarkup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard;
+  return keyboard !== undefined && keyboard.length > 0;
+}
+afterEach(async () => {
+  await world?.stop();
+  world = undefined;
+});
+
+describe('Streamgram end to end', () => {
+  it('answers a private message with the model’s streamed text and stores question, answer and usage', async () => {
+    world = await startStreamgram({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    const answer = 'Hello! Streaming works: **bold** and `code`.';
+    openai.enqueue({
+      text: answer,
+      tokensPerSecond: 40,
+      usage: { inputTokens: 31, outputTokens: 12, cachedInputTokens: 8, reasoningTokens: 0 },
+    });
+    const user = telegram.createUser({ firstName: 'Ada', username: 'ada' });
+    const question = telegram.userSends({ chat: user.id, from: user.id, text: 'Say hello' });
+
+    const finalMessage = await telegram.waitFor(
+      () => {
+        const message = telegram.lastBotMessage(user.id);
+        return message?.text === 'Hello! Streaming works: bold and code.' && !hasKeyboard(message)
+          ? message
+          : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(finalMessage.entities).toEqual([
+      { type: 'bold', offset: 24, length: 4 },
+      { type: 'code', offset: 33, length: 4 },
+    ]);
+
+    const request = openai.requests[0];
+    expect(request?.model).toBe('gpt-test');
+    expect(request?.messages.at(-1)).toEqual({ role: 'user', content: 'Say hello' });
+    expect(request?.streamOptions).toEqual({ include_usage: true });
+
+    await world.app.stop();
+    const db = new Database(world.databasePath, { readonly: true });
+    try {
+      const messages = db
+        .prepare('SELECT role, content, status, model, telegram_message_ids FROM messages ORDER BY id')
+        .all();
+      expect(messages).toEqual([
+        {
+          role: 'user',
+          content: 'Say hello',
+          status: 'complete',
+          model: null,
+          telegram_message_ids: `[${question.message_id}]`,
+        },
+        {
+          role: 'assistant',
+          content: answer,
+          status: 'complete',
+          model: 'openai:gpt-test',
+          telegram_message_ids: `[${finalMessage.messageId}]`,
+        },
+      ]);
+      const usage = db
+        .prepare(
+          'SELECT user_id, provider, model, input_tokens, cached_input_tokens, output_tokens FROM usage',
+        )
+        .all();
+      expect(usage).toEqual([
+        {
+          user_id: user.id,
+          provider: 'openai',
+          model: 'gpt-test',
+          input_tokens: 31,
+          cached_input_tokens: 8,
+          output_tokens: 12,
+        },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { UserFromGetMe } from 'grammy/types';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { type Config, createConfig } from '../../src/config.js';
+import { type BotApiEmulator, startBotApiEmulator } from '../../src/emulator/index.js';
+import { createLogger } from '../../src/logger.js';
+import {
+  createFakeAnthropicServer,
+  createFakeOpenAIServer,
+  type FakeModelServer,
+} from './fake-model/index.js';
+
+export const TEST_SECRETS = {
+  botToken: '1234567890:AAH-streamgram-test-token-0123456789',
+  openaiKey: 'sk-test-openai-key-0123456789abcdef',
+  anthropicKey: 'sk-ant-test-key-0123456789abcdef',
+};
+
+export interface StreamgramWorld {
+  telegram: BotApiEmulator;
+  openai: FakeModelServer;
+  anthropic: FakeModelServer;
+  config: Config;
+  databasePath: string;
+  /** Every log line the bot wrote, for assertions (and the secrets test). */
+  logs: string[];
+  app: RunningApp;
+  /** Stops the bot, then starts it again on the same database and servers (a deploy, a crash). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole bot, in process, against the Bot API emulator and both fake model servers, with a real
+ * SQLite file in a temp folder. Everything it starts, `stop()` stops.
+ */
+export async function startStreamgram(
+  options: { env?: Record<string, string>; emulator?: Parameters<typeof startBotApiEmulator>[0] } = {},
+): Promise<StreamgramWorld> {
+  const telegram = await startBotApiEmulator({
+    token: TEST_SECRETS.botToken,
+    limits: 'telegram',
+    ...options.emulator,
+  });
+  const openai = await createFakeOpenAIServer({ apiKey: TEST_SECRETS.openaiKey });
+  const anthropic = await createFakeAnthropicServer({ apiKey: TEST_SECRETS.anthropicKey });
+  const folder = mkdtempSync(join(tmpdir(), 'streamgram-e2e-'));
+  const closeAll = async () => {
+    await Promise.all([telegram.close(), openai.close(), anthropic.close()]);
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    return await launchWorld();
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
+  async function launchWorld(): Promise<StreamgramWorld> {
+    const databasePath = join(folder, 'streamgram.db');
+    const config = createConfig({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      MODELS: 'openai:gpt-test,anthropic:claude-test',
+      OPENAI_API_KEY: TEST_SECRETS.openaiKey,
+      OPENAI_BASE_URL: openai.baseURL,
+      ANTHROPIC_API_KEY: TEST_SECRETS.anthropicKey,
+      ANTHROPIC_BASE_URL: anthropic.baseURL,
+      ALLOWED_USERS: '*',
+      DATABASE_PATH: databasePath,
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      PROVIDER_MAX_RETRIES: '0',
+      ...options.env,
+    });
+    const logs: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const launch = () =>
+      startApp({
+        config,
+        logger: createLogger({ level: config.logLevel, secrets: config.secrets, destination }),
+        botInfo: telegram.bot as UserFromGetMe,
+      });
+
+    const world: StreamgramWorld = {
+      telegram,
+      openai,
+      anthropic,
+      config,
+      databasePath,
+      logs,
+      app: await launch(),
+      async restart() {
+        await world.app.stop();
+        world.app = await launch();
+      },
+      async stop() {
+        await world.app.stop();
+        await closeAll();
+      },
+    };
+    return world;
+  }
+}
