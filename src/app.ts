@@ -1,22 +1,25 @@
-import { type RunnerHandle, run } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.js';
 import { createActiveAnswers } from './conversation/active-answers.js';
-import { createAnswerQuestion, type Question } from './conversation/answer-question.js';
+import { createAnswerQuestion } from './conversation/answer-question.js';
 import { createChatQueue } from './conversation/chat-queue.js';
 import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
+import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { startHttpServer } from './http/create-http-server.js';
 import type { Logger } from './logger.js';
+import { countTelegramCalls } from './metrics/count-telegram-calls.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import { recordAnswer } from './metrics/record-answer.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import type { ModelProvider } from './providers/types.js';
 import { openDatabase } from './storage/open-database.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
 import { renderTelegramParts } from './streaming/render/index.js';
-import type { BotContext } from './telegram/context.js';
 import { createBot } from './telegram/create-bot.js';
 import { createChatFeature } from './telegram/features/chat.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
+import { startUpdates } from './telegram/start-updates.js';
 
 export interface AppOptions {
   config: Config;
@@ -28,16 +31,15 @@ export interface AppOptions {
 
 export interface RunningApp {
   readonly httpPort: number;
-  /** Stops taking updates, lets answers finish (or interrupts them), closes everything. */
+  /**
+   * Stops taking updates, gives answers in flight the grace period to finish, then interrupts the
+   * rest (what the user saw is committed with a notice and stored as interrupted) and closes everything.
+   */
   stop(): Promise<void>;
 }
 
-const ALLOWED_UPDATES = [
-  'message',
-  'edited_message',
-  'callback_query',
-  'stopped_message_generation',
-] as const;
+/** After the grace period, interrupted answers get this long to deliver their last text. */
+const FINAL_DELIVERY_MS = 10_000;
 
 /** The composition root: configuration in, a running bot out. main.ts adds only signals. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -47,6 +49,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const recovered = storage.messages.markStreamingAsInterrupted(Date.now());
   if (recovered > 0) logger.warn({ recovered }, 'answers left streaming by the last run marked interrupted');
 
+  const metrics = createMetrics();
   const providers = options.providers ?? createProviderRegistry(config);
   const bot = createBot({
     config,
@@ -54,6 +57,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     processedUpdates: storage.processedUpdates,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  bot.api.config.use(countTelegramCalls(metrics));
   const delivery = createDeliveryEngine({
     sink: createGrammySink(bot.api),
     render: renderTelegramParts,
@@ -77,13 +81,26 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),
   );
-  const submit = (question: Question, ctx: BotContext) => {
-    void queue.enqueue(question.chat.id, async () => {
-      await answerQuestion(question, ctx.log);
-    });
-  };
-  bot.use(createChatFeature({ submit }));
+  const submit = createSubmitQuestions({
+    queue,
+    answerQuestion,
+    notify: async (question, text) => {
+      await bot.api.sendMessage(question.chat.id, text, {
+        ...(question.threadId === undefined ? {} : { message_thread_id: question.threadId }),
+      });
+    },
+    shutdownSignal: shutdown.signal,
+    onAnswerStart: () => metrics.activeStreams.inc(),
+    onAnswerEnd: (outcome) => {
+      metrics.activeStreams.dec();
+      if (outcome) recordAnswer(metrics, outcome);
+    },
+  });
+  bot.use(createChatFeature({ submit: (question, ctx) => submit(question, ctx.log) }));
 
+  await bot.init();
+  let accepting = true;
+  const updates = startUpdates({ bot, config, logger, isAccepting: () => accepting });
   const http = await startHttpServer({
     port: config.port,
     routes: {
@@ -93,28 +110,41 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' })
           .end(healthy ? 'ok\n' : 'database not writable\n');
       },
+      'GET /metrics': async (_request, response) => {
+        response
+          .writeHead(200, { 'content-type': metrics.registry.contentType })
+          .end(await metrics.registry.metrics());
+      },
+      ...updates.routes,
     },
     onError: (error) => logger.error({ err: error }, 'http request failed'),
   });
-
-  await bot.init();
-  await bot.api.deleteWebhook();
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+  await updates.start();
   logger.info(
-    { bot: bot.botInfo.username, models: config.models.map((model) => model.id), port: http.port },
+    {
+      bot: bot.botInfo.username,
+      models: config.models.map((model) => model.id),
+      port: http.port,
+      mode: updates.mode,
+    },
     'Streamgram is running',
   );
 
-  let stopped: Promise<void> | undefined;
-  const stopOnce = async () => {
-    if (runner.isRunning()) await runner.stop();
-    shutdown.abort();
-    await queue.drain();
+  async function stopOnce(): Promise<void> {
+    accepting = false;
+    await updates.stop();
+    const finished = await settlesWithin(queue.drain(), config.shutdownGraceMs);
+    if (!finished) {
+      logger.warn({ active: activeAnswers.size }, 'grace period over: interrupting answers in flight');
+      shutdown.abort();
+      await settlesWithin(queue.drain(), FINAL_DELIVERY_MS);
+    }
     await delivery.close();
     await http.close();
     db.close();
     logger.info('Streamgram stopped');
-  };
+  }
+  let stopped: Promise<void> | undefined;
   return {
     httpPort: http.port,
     stop: () => {
@@ -122,6 +152,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       return stopped;
     },
   };
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isDatabaseWritable(db: ReturnType<typeof openDatabase>): boolean {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
 
 export type StreamMode = 'auto' | 'draft' | 'edit';
+/** What a new question does while an answer of the same user streams in that chat. */
+export type BusyPolicy = 'queue' | 'replace';
 export type ProviderProtocol = 'openai' | 'anthropic';
 
 export interface ProviderConfig {
@@ -26,6 +29,35 @@ export interface AccessList {
   usernames: ReadonlySet<string>;
 }
 
+/** US dollars per million tokens. */
+export interface ModelPrice {
+  input: number;
+  /** Input tokens read from the prompt cache. */
+  cachedInput: number;
+  output: number;
+  /** Input tokens written to the prompt cache (Anthropic); the input price unless configured. */
+  cacheWrite: number;
+}
+
+/** Input + output tokens a user may spend; null = no limit. */
+export interface TokenLimitPair {
+  daily: number | null;
+  monthly: number | null;
+}
+
+export interface TokenLimitOverride {
+  /** Exactly one of userId and username (lower-case, without `@`). */
+  userId?: number;
+  username?: string;
+  /** Absent = the default limit applies. */
+  daily?: number | null;
+  monthly?: number | null;
+}
+
+export interface TokenLimits extends TokenLimitPair {
+  overrides: TokenLimitOverride[];
+}
+
 export interface Config {
   telegram: { token: string; apiRoot: string };
   providers: ProviderConfig[];
@@ -37,8 +69,22 @@ export interface Config {
   streamMode: StreamMode;
   webhook: { url: string; secret: string } | undefined;
   port: number;
+  /** How long answers in flight may run on after SIGTERM before they are interrupted. */
+  shutdownGraceMs: number;
   logLevel: string;
   provider: { idleTimeoutMs: number; requestTimeoutMs: number; maxRetries: number; maxOutputTokens: number };
+  /** For chats that have not set their own with /system. */
+  systemPrompt: string;
+  /** Most tokens of prompt (system prompt, history, question) sent per request; per `provider:model-id`. */
+  context: { defaultTokens: number; byModel: ReadonlyMap<string, number> };
+  /** Per `provider:model-id`; models without a price get no cost estimate. */
+  prices: ReadonlyMap<string, ModelPrice>;
+  tokenLimits: TokenLimits;
+  /** IANA time zone where "today" and "this month" begin (/usage, /stats, budgets). */
+  timeZone: string;
+  /** How long a split long message waits for its next part; 0 turns merging off. */
+  pasteMergeMs: number;
+  busyPolicy: BusyPolicy;
   /** Every secret value, so logs can scrub them whatever shape an error takes. */
   secrets: string[];
 }
@@ -106,10 +152,25 @@ const environmentSchema = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  SHUTDOWN_GRACE_SECONDS: integer(0, 600, 20),
   PROVIDER_IDLE_TIMEOUT_SECONDS: integer(1, 3600, 60),
   PROVIDER_REQUEST_TIMEOUT_SECONDS: integer(1, 3600, 120),
   PROVIDER_MAX_RETRIES: integer(0, 10, 1),
   MAX_OUTPUT_TOKENS: integer(1, 1_000_000, 8192),
+  SYSTEM_PROMPT: optionalText,
+  CONTEXT_TOKENS: integer(500, 100_000_000, 32_000),
+  MODEL_CONTEXT_TOKENS: z.string().default(''),
+  MODEL_PRICES: z.string().default(''),
+  DAILY_TOKEN_LIMIT: integer(0, 1_000_000_000_000, 0),
+  MONTHLY_TOKEN_LIMIT: integer(0, 1_000_000_000_000, 0),
+  USER_TOKEN_LIMITS: z.string().default(''),
+  TIME_ZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' }),
+  PASTE_MERGE_MS: integer(0, 10_000, 1500),
+  BUSY_POLICY: z.enum(['queue', 'replace'], { message: 'must be queue or replace' }).default('queue'),
 });
 
 type Environment = Record<string, string | undefined>;
@@ -132,6 +193,10 @@ export function createConfig(env: Environment): Config {
   const defaultModel = pickDefaultModel(vars.DEFAULT_MODEL, models, problems);
   const allowedUsers = parseAccessList('ALLOWED_USERS', vars.ALLOWED_USERS, problems, true);
   const adminUsers = parseAccessList('ADMIN_USERS', vars.ADMIN_USERS, problems, false);
+
+  const modelContext = parseModelNumbers('MODEL_CONTEXT_TOKENS', vars.MODEL_CONTEXT_TOKENS, models, problems);
+  const prices = parseModelPrices(vars.MODEL_PRICES, problems);
+  const overrides = parseUserTokenLimits(vars.USER_TOKEN_LIMITS, problems);
 
   if (vars.WEBHOOK_URL && !vars.WEBHOOK_SECRET) {
     problems.push('WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be refused');
@@ -156,6 +221,7 @@ export function createConfig(env: Environment): Config {
         ? { url: vars.WEBHOOK_URL, secret: vars.WEBHOOK_SECRET }
         : undefined,
     port: vars.PORT,
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_SECONDS * 1000,
     logLevel: vars.LOG_LEVEL,
     provider: {
       idleTimeoutMs: vars.PROVIDER_IDLE_TIMEOUT_SECONDS * 1000,
@@ -163,6 +229,17 @@ export function createConfig(env: Environment): Config {
       maxRetries: vars.PROVIDER_MAX_RETRIES,
       maxOutputTokens: vars.MAX_OUTPUT_TOKENS,
     },
+    systemPrompt: vars.SYSTEM_PROMPT ?? DEFAULT_SYSTEM_PROMPT,
+    context: { defaultTokens: vars.CONTEXT_TOKENS, byModel: modelContext },
+    prices,
+    tokenLimits: {
+      daily: vars.DAILY_TOKEN_LIMIT === 0 ? null : vars.DAILY_TOKEN_LIMIT,
+      monthly: vars.MONTHLY_TOKEN_LIMIT === 0 ? null : vars.MONTHLY_TOKEN_LIMIT,
+      overrides,
+    },
+    timeZone: vars.TIME_ZONE,
+    pasteMergeMs: vars.PASTE_MERGE_MS,
+    busyPolicy: vars.BUSY_POLICY,
     secrets,
   };
 }
@@ -255,6 +332,108 @@ function parseAccessList(variable: string, raw: string, problems: string[], requ
     problems.push(`${variable} must list at least one user id or @username, or be * to allow everyone`);
   }
   return { everyone, userIds, usernames };
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `key=value` items of a comma-separated list; the last `=` separates, since model ids hold colons. */
+function keyValueItems(variable: string, raw: string, example: string, problems: string[]) {
+  const items: { item: string; key: string; value: string }[] = [];
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    const equals = item.lastIndexOf('=');
+    const key = item.slice(0, equals).trim();
+    const value = item.slice(equals + 1).trim();
+    if (equals <= 0 || value === '') problems.push(`${variable} entry "${item}" must look like ${example}`);
+    else items.push({ item, key, value });
+  }
+  return items;
+}
+
+function parseModelNumbers(
+  variable: string,
+  raw: string,
+  models: ModelRef[],
+  problems: string[],
+): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const { item, key, value } of keyValueItems(variable, raw, 'openai:gpt-5=200000', problems)) {
+    const model = models.find((candidate) => candidate.id === key || candidate.id === key.toLowerCase());
+    if (!model) problems.push(`${variable} entry "${item}" names a model that is not in MODELS`);
+    else if (!/^\d+$/.test(value) || Number(value) < 500)
+      problems.push(`${variable} entry "${item}" must give a whole number of tokens, at least 500`);
+    else result.set(model.id, Number(value));
+  }
+  return result;
+}
+
+/**
+ * `provider:model-id=input/cached/output[/cache-write]`, US dollars per million tokens. Models no
+ * longer in MODELS may keep a price, so their past usage still gets a cost.
+ */
+function parseModelPrices(raw: string, problems: string[]): Map<string, ModelPrice> {
+  const result = new Map<string, ModelPrice>();
+  const example = 'openai:gpt-5=1.25/0.125/10 (input/cached input/output per million tokens)';
+  for (const { item, key, value } of keyValueItems('MODEL_PRICES', raw, example, problems)) {
+    const colon = key.indexOf(':');
+    const numbers = value.split('/').map((part) => part.trim());
+    const valid =
+      colon > 0 &&
+      colon < key.length - 1 &&
+      (numbers.length === 3 || numbers.length === 4) &&
+      numbers.every((part) => /^\d+(\.\d+)?$/.test(part));
+    if (!valid) {
+      problems.push(`MODEL_PRICES entry "${item}" must look like ${example}`);
+      continue;
+    }
+    const [input, cachedInput, output, cacheWrite] = numbers.map(Number) as [number, number, number, number?];
+    const id = `${key.slice(0, colon).toLowerCase()}:${key.slice(colon + 1)}`;
+    result.set(id, { input, cachedInput, output, cacheWrite: cacheWrite ?? input });
+  }
+  return result;
+}
+
+/**
+ * `user=daily/monthly`: user an id or @username; each side a number of tokens, `none` (or 0) for no
+ * limit, or empty to keep the default.
+ */
+function parseUserTokenLimits(raw: string, problems: string[]): TokenLimitOverride[] {
+  const overrides: TokenLimitOverride[] = [];
+  const example = '42=50000/1000000 or @alice=none/none (daily/monthly; empty keeps the default)';
+  for (const { item, key, value } of keyValueItems('USER_TOKEN_LIMITS', raw, example, problems)) {
+    const sides = value.split('/').map((part) => part.trim().toLowerCase());
+    const user = /^\d{1,16}$/.test(key)
+      ? { userId: Number(key) }
+      : /^@?[A-Za-z0-9_]{4,32}$/.test(key)
+        ? { username: key.replace(/^@/, '').toLowerCase() }
+        : undefined;
+    const limit = (side: string | undefined) =>
+      side === undefined || side === ''
+        ? undefined
+        : side === 'none' || side === '0'
+          ? null
+          : /^\d+$/.test(side)
+            ? Number(side)
+            : Number.NaN;
+    const [daily, monthly] = [limit(sides[0]), limit(sides[1])];
+    if (!user || sides.length > 2 || Number.isNaN(daily) || Number.isNaN(monthly)) {
+      problems.push(`USER_TOKEN_LIMITS entry "${item}" must look like ${example}`);
+      continue;
+    }
+    overrides.push({
+      ...user,
+      ...(daily === undefined ? {} : { daily }),
+      ...(monthly === undefined ? {} : { monthly }),
+    });
+  }
+  return overrides;
 }
 
 /** Reads `.env` when present (real environment variables win) and validates. */

@@ -1,13 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StreamgramWorld, startStreamgram } from './support/start-streamgram.js';
+import { hasKeyboard } from './support/visible.js';
 
 let world: StreamgramWorld | undefined;
 
-function hasKeyboard(message: { replyMarkup?: unknown }): boolean {
-  const keyboard = (message.replyMarkup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard;
-  return keyboard !== undefined && keyboard.length > 0;
-}
 afterEach(async () => {
   await world?.stop();
   world = undefined;

@@ -2,9 +2,10 @@ import type { ModelRef } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ProviderAbortedError } from '../providers/errors.js';
 import type { ModelProvider, Usage } from '../providers/types.js';
+import { StorageError } from '../storage/errors.js';
 import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
-import type { DeliveryEngine, DeliveryResult } from '../streaming/delivery/types.js';
+import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
 import type { ActiveAnswers } from './active-answers.js';
 import { buildHistory } from './build-history.js';
@@ -24,7 +25,9 @@ export interface Question {
 
 export interface AnswerOutcome {
   status: FinishedStatus;
+  model: ModelRef;
   delivery: DeliveryResult;
+  stats: Readonly<DeliveryStats>;
   usage: Usage | undefined;
 }
 
@@ -141,22 +144,29 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     }
 
     const result = await delivery.finish({ status, ...(notice === undefined ? {} : { notice }) });
-    storage.transaction(() => {
-      storage.messages.finishAssistantMessage(assistantId, {
-        content: text,
-        reasoning: reasoning === '' ? null : reasoning,
-        status,
-        telegramMessageIds: result.messageIds,
+    try {
+      storage.transaction(() => {
+        storage.messages.finishAssistantMessage(assistantId, {
+          content: text,
+          reasoning: reasoning === '' ? null : reasoning,
+          status,
+          telegramMessageIds: result.messageIds,
+        });
+        storage.usage.record({
+          userId: question.user.id,
+          chatId: question.chat.id,
+          messageId: assistantId,
+          provider: model.provider,
+          model: model.model,
+          usage,
+        });
       });
-      storage.usage.record({
-        userId: question.user.id,
-        chatId: question.chat.id,
-        messageId: assistantId,
-        provider: model.provider,
-        model: model.model,
-        usage,
-      });
-    });
+    } catch (error) {
+      // The user has the answer; what is lost is our record of it. The row stays 'streaming' and is
+      // marked interrupted at the next start, never half-written.
+      if (!(error instanceof StorageError)) throw error;
+      answerLog.error({ err: error, kind: error.kind }, 'answer delivered but could not be stored');
+    }
     answerLog.info(
       {
         status,
@@ -167,7 +177,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       },
       'answer finished',
     );
-    return { status, delivery: result, usage };
+    return { status, model, delivery: result, stats: delivery.stats, usage };
   };
 }
 

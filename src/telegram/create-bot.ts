@@ -2,6 +2,7 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { StorageError } from '../storage/errors.js';
 import type { ProcessedUpdates } from '../storage/processed-updates.js';
 import { isListed } from './access.js';
 import { mentionsBot, repliesToBot } from './addressed.js';
@@ -29,7 +30,16 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
 
   // Long polling can deliver the last batch again after a restart; answering it twice costs tokens.
   bot.use((ctx, next) => {
-    if (deps.processedUpdates.markProcessed(ctx.update.update_id)) return next();
+    let isNew: boolean;
+    try {
+      isNew = deps.processedUpdates.markProcessed(ctx.update.update_id);
+    } catch (error) {
+      // A database that cannot be written must not make the bot mute: the answer path says so itself.
+      if (!(error instanceof StorageError)) throw error;
+      ctx.log.error({ err: error, kind: error.kind }, 'cannot record the update id');
+      isNew = true;
+    }
+    if (isNew) return next();
     ctx.log.info('duplicate update ignored');
   });
 

@@ -24,6 +24,8 @@ export interface StreamgramWorld {
   openai: FakeModelServer;
   anthropic: FakeModelServer;
   config: Config;
+  /** The environment the config was made from, e.g. to run `src/main.ts` in a child process. */
+  env: Record<string, string>;
   databasePath: string;
   /** Every log line the bot wrote, for assertions (and the secrets test). */
   logs: string[];
@@ -61,7 +63,7 @@ export async function startStreamgram(
 
   async function launchWorld(): Promise<StreamgramWorld> {
     const databasePath = join(folder, 'streamgram.db');
-    const config = createConfig({
+    const env: Record<string, string> = {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       MODELS: 'openai:gpt-test,anthropic:claude-test',
@@ -75,7 +77,8 @@ export async function startStreamgram(
       LOG_LEVEL: 'debug',
       PROVIDER_MAX_RETRIES: '0',
       ...options.env,
-    });
+    };
+    const config = createConfig(env);
     const logs: string[] = [];
     const destination = new Writable({
       write(chunk, _encoding, done) {
@@ -95,6 +98,7 @@ export async function startStreamgram(
       openai,
       anthropic,
       config,
+      env,
       databasePath,
       logs,
       app: await launch(),

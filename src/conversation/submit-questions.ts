@@ -1,0 +1,53 @@
+import type { Logger } from '../logger.js';
+import { StorageError } from '../storage/errors.js';
+import type { AnswerOutcome, Question } from './answer-question.js';
+import type { ChatQueue } from './chat-queue.js';
+
+export interface SubmitQuestionsDeps {
+  queue: ChatQueue;
+  answerQuestion(question: Question, log: Logger): Promise<AnswerOutcome>;
+  /** A plain message to the chat, for the few answers that are not streamed. */
+  notify(question: Question, text: string): Promise<void>;
+  /** Aborted when the bot is stopping: questions still waiting are not started. */
+  shutdownSignal: AbortSignal;
+  onAnswerStart?(): void;
+  onAnswerEnd?(outcome: AnswerOutcome | undefined): void;
+}
+
+const RESTARTING = '⚠️ The bot is restarting. Please send your message again in a moment.';
+
+/**
+ * Puts each question on its chat's queue and turns failures that happen outside the stream (a
+ * database that cannot be written, a restart) into a short message instead of silence.
+ */
+export function createSubmitQuestions(deps: SubmitQuestionsDeps) {
+  return function submit(question: Question, log: Logger): void {
+    void deps.queue.enqueue(question.chat.id, async () => {
+      if (deps.shutdownSignal.aborted) {
+        await deps.notify(question, RESTARTING);
+        return;
+      }
+      deps.onAnswerStart?.();
+      let outcome: AnswerOutcome | undefined;
+      try {
+        outcome = await deps.answerQuestion(question, log);
+      } catch (error) {
+        if (!(error instanceof StorageError)) throw error;
+        log.error({ err: error, kind: error.kind }, 'cannot save the conversation');
+        await deps.notify(question, cannotSave(error));
+      } finally {
+        deps.onAnswerEnd?.(outcome);
+      }
+    });
+  };
+}
+
+function cannotSave(error: StorageError): string {
+  const why =
+    error.kind === 'disk-full'
+      ? 'the disk is full'
+      : error.kind === 'read-only'
+        ? 'its database is read-only'
+        : 'its database is not available';
+  return `⚠️ Sorry, I can't save our conversation right now (${why}), so I can't answer. The bot owner can see this in the logs.`;
+}
