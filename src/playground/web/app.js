@@ -1,0 +1,370 @@
+/** The playground page: connects to the event stream, keeps the state, wires the views and controls. */
+import { applyEvent, createChatState } from './chat-state.js';
+import { renderChatList, renderCommandMenu, renderHeader, renderMessages } from './chat-view.js';
+import {
+  renderAnswers,
+  renderBotLog,
+  renderCallLog,
+  renderCharts,
+  renderFaults,
+  renderLimits,
+} from './panel.js';
+import { escapeHtml } from './render-entities.js';
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  chatList: $('chat-list'),
+  modelNote: $('model-note'),
+  header: { avatar: $('chat-avatar'), name: $('chat-name'), status: $('chat-status') },
+  connection: $('connection'),
+  messages: $('messages'),
+  toast: $('toast'),
+  replyBar: $('reply-bar'),
+  replyName: $('reply-name'),
+  replyPreview: $('reply-preview'),
+  replyCancel: $('reply-cancel'),
+  groupHint: $('group-hint'),
+  autoMention: $('auto-mention'),
+  commandMenu: $('command-menu'),
+  form: $('composer-form'),
+  menuButton: $('menu-button'),
+  input: $('input'),
+  limits: $('limits'),
+  faults: $('faults'),
+  faultStatus: $('fault-status'),
+  charts: $('charts'),
+  answers: $('answers'),
+  callLog: $('call-log'),
+  botLog: $('bot-log'),
+};
+
+let state = null;
+let currentChatId = null;
+let replyTo = null;
+const unread = new Map();
+const dirty = new Set();
+let frameRequested = false;
+let menu = { open: false, selected: 0, count: 0, filter: '/' };
+
+const now = () => Date.now() + (state?.clockOffset ?? 0);
+const currentChat = () => state?.chats.get(currentChatId);
+
+async function post(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const result = await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }));
+  if (!response.ok || result.ok === false) throw new Error(result.error ?? `HTTP ${response.status}`);
+  return result;
+}
+
+let toastTimer;
+function toast(text, alert = false) {
+  el.toast.textContent = text;
+  el.toast.classList.toggle('alert', alert);
+  el.toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(
+    () => {
+      el.toast.hidden = true;
+    },
+    alert ? 5000 : 2500,
+  );
+}
+
+function schedule(...what) {
+  for (const item of what) dirty.add(item);
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(render);
+}
+
+function render() {
+  frameRequested = false;
+  if (state === null) return;
+  const chat = currentChat();
+  if (dirty.has('all') || dirty.has('list')) renderChatList(el.chatList, state, currentChatId, unread);
+  if (chat !== undefined && (dirty.has('all') || dirty.has('messages')))
+    renderMessages(el.messages, state, chat);
+  if (chat !== undefined && (dirty.has('all') || dirty.has('header'))) renderHeader(el.header, state, chat);
+  if (dirty.has('all') || dirty.has('chrome')) renderChrome();
+  if (dirty.has('all') || dirty.has('limits')) renderLimits(el.limits, state);
+  if (dirty.has('all') || dirty.has('answers')) renderAnswers(el.answers, state, currentChatId);
+  if (dirty.has('all') || dirty.has('calls')) renderCallLog(el.callLog, state);
+  if (dirty.has('all') || dirty.has('logs')) renderBotLog(el.botLog, state);
+  if (dirty.has('all') || dirty.has('faults')) renderFaults(el.faults, el.faultStatus, state, now());
+  dirty.clear();
+}
+
+/** The parts that depend on the chat kind and the bot's commands. */
+function renderChrome() {
+  const chat = currentChat();
+  el.groupHint.hidden = chat?.kind !== 'group';
+  el.menuButton.hidden = state.commands.length === 0;
+  const demo = state.models.filter((m) => m.demo);
+  const real = state.models.filter((m) => !m.demo);
+  el.modelNote.innerHTML = `${
+    real.length > 0
+      ? `Models: <b>${real.map((m) => escapeHtml(m.id)).join(', ')}</b>, and the offline demo.`
+      : '<b>Offline demo model</b>: canned answers streamed like a real model. Set MODELS and API keys for real ones.'
+  } Switch with /model.<br>${demo.map((m) => escapeHtml(m.label)).join('<br>')}`;
+  renderReplyBar();
+}
+
+function renderReplyBar() {
+  const chat = currentChat();
+  const message = replyTo === null ? undefined : chat?.messages.get(replyTo);
+  el.replyBar.hidden = message === undefined;
+  if (message !== undefined) {
+    el.replyName.textContent = message.senderName;
+    el.replyPreview.textContent = message.text.slice(0, 120);
+  }
+}
+
+function onEvent(event) {
+  if (event.type === 'snapshot') {
+    state = createChatState(event.state);
+    state.clockOffset = event.state.now - Date.now();
+    if (currentChatId === null || !state.chats.has(currentChatId)) currentChatId = [...state.chats.keys()][0];
+    el.messages.dataset.chatId = '';
+    schedule('all');
+    return;
+  }
+  if (state === null) return;
+  const change = applyEvent(state, event);
+  switch (change.what) {
+    case 'messages':
+    case 'draft':
+    case 'action':
+      if (change.chatId === currentChatId) schedule('messages', 'header');
+      else if (change.what === 'messages' && event.event.type === 'message' && event.event.from === 'bot') {
+        unread.set(change.chatId, (unread.get(change.chatId) ?? 0) + 1);
+      }
+      schedule('list');
+      break;
+    case 'toast':
+      if (change.chatId === currentChatId) toast(change.toast.text, change.toast.alert);
+      break;
+    case 'commands':
+      schedule('chrome');
+      break;
+    case 'nothing':
+      break;
+    default:
+      schedule(change.what);
+  }
+}
+
+function connect() {
+  const source = new EventSource('/api/events');
+  source.onopen = () => {
+    el.connection.textContent = 'live';
+    el.connection.className = 'connection live';
+  };
+  source.onerror = () => {
+    el.connection.textContent = 'reconnecting…';
+    el.connection.className = 'connection down';
+  };
+  source.onmessage = (message) => onEvent(JSON.parse(message.data));
+}
+
+function selectChat(chatId) {
+  if (currentChatId === chatId) return;
+  currentChatId = chatId;
+  unread.delete(chatId);
+  replyTo = null;
+  el.messages.dataset.chatId = '';
+  closeMenu();
+  schedule('all');
+}
+
+async function send(text) {
+  const chat = currentChat();
+  if (chat === undefined) return;
+  let outgoing = text.trim();
+  if (outgoing === '') return;
+  const mention = `@${state.bot.username}`;
+  if (
+    chat.kind === 'group' &&
+    el.autoMention.checked &&
+    replyTo === null &&
+    !outgoing.startsWith('/') &&
+    !outgoing.toLowerCase().includes(mention.toLowerCase())
+  ) {
+    outgoing = `${mention} ${outgoing}`;
+  }
+  // Commands in groups are addressed to this bot explicitly, as Telegram's menu does.
+  if (
+    chat.kind === 'group' &&
+    /^\/\w+$/.test(outgoing.split(/\s/)[0]) &&
+    !outgoing.split(/\s/)[0].includes('@')
+  ) {
+    outgoing = outgoing.replace(/^(\/\w+)/, `$1${mention}`);
+  }
+  const body = { chatId: chat.id, text: outgoing };
+  if (replyTo !== null) body.replyToMessageId = replyTo;
+  replyTo = null;
+  renderReplyBar();
+  try {
+    await post('/api/send', body);
+  } catch (error) {
+    toast(error.message, true);
+  }
+}
+
+function closeMenu() {
+  menu.open = false;
+  el.commandMenu.hidden = true;
+}
+
+function openMenu(filter) {
+  if (state === null || state.commands.length === 0) return closeMenu();
+  menu = { ...menu, open: true, filter, selected: Math.min(menu.selected, 50) };
+  menu.count = renderCommandMenu(el.commandMenu, state.commands, filter, menu.selected);
+  el.commandMenu.hidden = menu.count === 0;
+  if (menu.count === 0) menu.open = false;
+}
+
+function autosize() {
+  el.input.style.height = 'auto';
+  el.input.style.height = `${Math.min(160, el.input.scrollHeight)}px`;
+}
+
+el.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = el.input.value;
+  el.input.value = '';
+  autosize();
+  closeMenu();
+  void send(text);
+});
+
+el.input.addEventListener('input', () => {
+  autosize();
+  const value = el.input.value;
+  if (/^\/\w*$/.test(value)) {
+    menu.selected = 0;
+    openMenu(value);
+  } else closeMenu();
+});
+
+el.input.addEventListener('keydown', (event) => {
+  if (menu.open && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+    event.preventDefault();
+    menu.selected = (menu.selected + (event.key === 'ArrowDown' ? 1 : menu.count - 1)) % menu.count;
+    openMenu(menu.filter);
+    return;
+  }
+  if (menu.open && (event.key === 'Tab' || (event.key === 'Enter' && !event.shiftKey))) {
+    const chosen = el.commandMenu.querySelectorAll('button')[menu.selected];
+    if (chosen !== undefined) {
+      event.preventDefault();
+      el.input.value = '';
+      closeMenu();
+      void send(chosen.dataset.command);
+      return;
+    }
+  }
+  if (event.key === 'Escape') closeMenu();
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    el.form.requestSubmit();
+  }
+});
+
+el.menuButton.addEventListener('click', () => {
+  if (menu.open) closeMenu();
+  else {
+    menu.selected = -1;
+    openMenu('/');
+  }
+});
+
+el.commandMenu.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-command]');
+  if (button === null) return;
+  closeMenu();
+  el.input.value = '';
+  void send(button.dataset.command);
+});
+
+el.chatList.addEventListener('click', (event) => {
+  const item = event.target.closest('li[data-chat-id]');
+  if (item !== null) selectChat(Number(item.dataset.chatId));
+});
+
+el.replyCancel.addEventListener('click', () => {
+  replyTo = null;
+  renderReplyBar();
+});
+
+el.messages.addEventListener('click', (event) => {
+  const target = event.target;
+  const spoiler = target.closest('.tg-spoiler[data-spoiler="hidden"]');
+  if (spoiler !== null) {
+    spoiler.dataset.spoiler = 'revealed';
+    return;
+  }
+  const quote = target.closest('.tg-expandable');
+  if (quote !== null && target.closest('a') === null) {
+    quote.dataset.expanded = quote.dataset.expanded === 'true' ? 'false' : 'true';
+    return;
+  }
+  const command = target.closest('.tg-command');
+  if (command !== null) {
+    void send(command.dataset.command);
+    return;
+  }
+  const key = target.closest('.keyboard button[data-callback]');
+  if (key !== null) {
+    const messageId = Number(key.closest('.msg').dataset.id);
+    key.classList.add('pressed');
+    post('/api/press', { chatId: currentChatId, messageId, data: key.dataset.callback }).catch((error) =>
+      toast(error.message, true),
+    );
+    return;
+  }
+  const stop = target.closest('.draft-stop');
+  if (stop !== null) {
+    const draftId = Number(stop.closest('.msg').dataset.draftId);
+    stop.disabled = true;
+    post('/api/stop-draft', { chatId: currentChatId, draftId }).catch((error) => toast(error.message, true));
+    return;
+  }
+  const reply = target.closest('.reply-action');
+  if (reply !== null) {
+    replyTo = Number(reply.closest('.msg').dataset.id);
+    renderReplyBar();
+    el.input.focus();
+  }
+});
+
+el.limits.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-preset]');
+  if (button === null) return;
+  post('/api/limits', { preset: button.dataset.preset }).catch((error) => toast(error.message, true));
+});
+
+el.faults.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-fault]');
+  if (button === null) return;
+  post('/api/fault', { kind: button.dataset.fault, chatId: currentChatId }).catch((error) =>
+    toast(error.message, true),
+  );
+});
+
+document.addEventListener('click', (event) => {
+  if (menu.open && !event.target.closest('#command-menu, #menu-button, #input')) closeMenu();
+});
+
+// Time moves even when nothing happens: the strips scroll, typing ends, holds and storms count down.
+setInterval(() => {
+  if (state === null) return;
+  renderCharts(el.charts, state, now());
+  schedule('header', 'faults');
+}, 250);
+
+connect();
+el.input.focus();
