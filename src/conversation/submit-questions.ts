@@ -14,6 +14,7 @@ export interface SubmitQuestionsDeps {
   onAnswerEnd?(outcome: AnswerOutcome | undefined): void;
 }
 
+const SOMETHING_WENT_WRONG = '⚠️ Sorry, something went wrong on our side. Please try again.';
 const RESTARTING = '⚠️ The bot is restarting. Please send your message again in a moment.';
 
 /**
@@ -32,9 +33,14 @@ export function createSubmitQuestions(deps: SubmitQuestionsDeps) {
       try {
         outcome = await deps.answerQuestion(question, log);
       } catch (error) {
-        if (!(error instanceof StorageError)) throw error;
-        log.error({ err: error, kind: error.kind }, 'cannot save the conversation');
-        await deps.notify(question, cannotSave(error));
+        if (error instanceof StorageError) {
+          log.error({ err: error, kind: error.kind }, 'cannot save the conversation');
+          await deps.notify(question, cannotSave(error));
+        } else {
+          // A bug of ours must not look like a bot that ignores people.
+          log.error({ err: error }, 'answer failed');
+          await deps.notify(question, SOMETHING_WENT_WRONG);
+        }
       } finally {
         deps.onAnswerEnd?.(outcome);
       }

@@ -62,7 +62,6 @@ export async function startStreamgram(
   }
 
   async function launchWorld(): Promise<StreamgramWorld> {
-    const databasePath = join(folder, 'streamgram.db');
     const env: Record<string, string> = {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -72,13 +71,14 @@ export async function startStreamgram(
       ANTHROPIC_API_KEY: TEST_SECRETS.anthropicKey,
       ANTHROPIC_BASE_URL: anthropic.baseURL,
       ALLOWED_USERS: '*',
-      DATABASE_PATH: databasePath,
+      DATABASE_PATH: join(folder, 'streamgram.db'),
       PORT: '0',
       LOG_LEVEL: 'debug',
       PROVIDER_MAX_RETRIES: '0',
       ...options.env,
     };
     const config = createConfig(env);
+    const databasePath = config.databasePath;
     const logs: string[] = [];
     const destination = new Writable({
       write(chunk, _encoding, done) {
@@ -108,9 +108,24 @@ export async function startStreamgram(
       },
       async stop() {
         await world.app.stop();
+        const leaks = leakedSecrets(world);
         await closeAll();
+        // Every end-to-end test doubles as a secrets test: whatever fault it drove, no secret may
+        // appear in a log line or in anything the bot sent to Telegram.
+        if (leaks.length > 0) throw new Error(`secrets leaked into: ${leaks.join(', ')}`);
       },
     };
     return world;
   }
+}
+
+function leakedSecrets(world: StreamgramWorld): string[] {
+  const places = [
+    { name: 'logs', text: world.logs.join('') },
+    { name: 'Telegram calls', text: JSON.stringify(world.telegram.calls().map((call) => call.params)) },
+  ];
+  const secrets = [world.config.telegram.token, TEST_SECRETS.openaiKey, TEST_SECRETS.anthropicKey];
+  return places
+    .filter((place) => secrets.some((secret) => place.text.includes(secret)))
+    .map((place) => place.name);
 }
