@@ -180,6 +180,12 @@ export function createAnswerDelivery(
       upgradeWaitingPriority();
       return;
     }
+    // Every final part is out: end now. Asking the gate first would hold the answer (and the chat's
+    // next question, and the stored result) for a turn that makes no call, up to a refill interval.
+    if (phase === 'finishing' && finalQueue?.length === 0 && !probe) {
+      end();
+      return;
+    }
     if (!hasWork()) return;
     const now = timers.now();
     if (notBefore > now) {
