@@ -21,7 +21,10 @@ export interface GateOptions {
   private: RateBudget;
   /** Groups and supergroups: 20 per minute (edits count too), at least 1 s apart. */
   group: RateBudget;
-  /** When this many different chats get a 429 within `globalHoldWindowMs`, the whole bot is held. */
+  /**
+   * When this many different chats get a 429 within `globalHoldWindowMs`, the whole bot is held, for the
+   * shortest of their waits (each chat keeps its own longer hold).
+   */
   globalHoldAfterChats: number;
   globalHoldWindowMs: number;
 }

@@ -88,7 +88,7 @@ export function createRateGate(
   const timers = deps.timers ?? systemTimers;
   const limiter = new Bottleneck({ maxConcurrent: 1, minTime: Math.ceil(1000 / options.globalPerSecond) });
   const chats = new Map<number, ChatState>();
-  const recentRateLimits: { chatId: number; at: number }[] = [];
+  const recentRateLimits: { chatId: number; at: number; until: number }[] = [];
   let globalHeldUntil = 0;
   let seq = 0;
   let closed = false;
@@ -258,9 +258,13 @@ export function createRateGate(
       while (recentRateLimits.length > 0 && recentRateLimits[0]!.at < now - options.globalHoldWindowMs) {
         recentRateLimits.shift();
       }
-      recentRateLimits.push({ chatId, at: now });
-      const distinct = new Set(recentRateLimits.map((entry) => entry.chatId));
-      if (distinct.size >= options.globalHoldAfterChats) globalHeldUntil = Math.max(globalHeldUntil, until);
+      recentRateLimits.push({ chatId, at: now, until });
+      const latestByChat = new Map(recentRateLimits.map((entry) => [entry.chatId, entry.until]));
+      if (latestByChat.size >= options.globalHoldAfterChats) {
+        // The bot-wide hold lasts as long as the shortest of those waits: a longer one is that chat's own
+        // flood wait (already held above), and must not stop every other chat for minutes.
+        globalHeldUntil = Math.max(globalHeldUntil, Math.min(...latestByChat.values()));
+      }
     },
 
     async close() {
