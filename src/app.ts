@@ -3,7 +3,6 @@ import type { Config } from './config.js';
 import { createActiveAnswers } from './conversation/active-answers.js';
 import { createAnswerQuestion } from './conversation/answer-question.js';
 import { createChatQueue } from './conversation/chat-queue.js';
-import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
 import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { startHttpServer } from './http/create-http-server.js';
 import type { Logger } from './logger.js';
@@ -17,7 +16,7 @@ import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
 import { renderTelegramParts } from './streaming/render/index.js';
 import { createBot } from './telegram/create-bot.js';
-import { createChatFeature } from './telegram/features/chat.js';
+import { createFeatures } from './telegram/features/index.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { startUpdates } from './telegram/start-updates.js';
 
@@ -72,8 +71,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     providers,
     models: config.models,
     defaultModel: config.defaultModel,
-    defaultSystemPrompt: DEFAULT_SYSTEM_PROMPT,
+    defaultSystemPrompt: config.systemPrompt,
     maxOutputTokens: config.provider.maxOutputTokens,
+    context: config.context,
     activeAnswers,
     shutdownSignal: shutdown.signal,
     logger,
@@ -96,9 +96,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (outcome) recordAnswer(metrics, outcome);
     },
   });
-  bot.use(createChatFeature({ submit: (question, ctx) => submit(question, ctx.log) }));
+  const features = createFeatures({ config, storage, queue, activeAnswers, submit });
+  bot.use(features.composer);
 
   await bot.init();
+  await features.registerCommands(bot.api, logger);
   let accepting = true;
   const updates = startUpdates({ bot, config, logger, isAccepting: () => accepting });
   const http = await startHttpServer({
@@ -166,10 +168,11 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
+/** A real (tiny) write: a read-only file or a full disk must turn the check red. */
 function isDatabaseWritable(db: ReturnType<typeof openDatabase>): boolean {
   try {
-    db.prepare('BEGIN IMMEDIATE').run();
-    db.prepare('ROLLBACK').run();
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.pragma(`user_version = ${version}`);
     return true;
   } catch {
     return false;

@@ -112,4 +112,77 @@ describe('createConfig', () => {
     }
     throw new Error('expected a ConfigError');
   });
+
+  it('resolves the conversation settings: prompt, context budgets, prices, limits, time zone, paste merging, busy policy', () => {
+    const defaults = createConfig(base);
+    expect(defaults.systemPrompt).toMatch(/helpful assistant/);
+    expect(defaults.context).toEqual({ defaultTokens: 32_000, byModel: new Map() });
+    expect(defaults.prices.size).toBe(0);
+    expect(defaults.tokenLimits).toEqual({ daily: null, monthly: null, overrides: [] });
+    expect(defaults.timeZone).toBe('UTC');
+    expect(defaults.pasteMergeMs).toBe(1500);
+    expect(defaults.busyPolicy).toBe('queue');
+
+    const config = createConfig({
+      ...base,
+      SYSTEM_PROMPT: 'Answer like a pirate.',
+      CONTEXT_TOKENS: '8000',
+      MODEL_CONTEXT_TOKENS: 'anthropic:claude-sonnet-4-5=150000',
+      MODEL_PRICES: 'openai:gpt-5=1.25/0.125/10, anthropic:claude-sonnet-4-5=3/0.3/15/3.75',
+      DAILY_TOKEN_LIMIT: '100000',
+      MONTHLY_TOKEN_LIMIT: '0',
+      USER_TOKEN_LIMITS: '42=none/5000000,@Bobby=20000/,7=0/0',
+      TIME_ZONE: 'Europe/Berlin',
+      PASTE_MERGE_MS: '0',
+      BUSY_POLICY: 'replace',
+    });
+    expect(config.systemPrompt).toBe('Answer like a pirate.');
+    expect(config.context).toEqual({
+      defaultTokens: 8000,
+      byModel: new Map([['anthropic:claude-sonnet-4-5', 150_000]]),
+    });
+    expect(config.prices.get('openai:gpt-5')).toEqual({
+      input: 1.25,
+      cachedInput: 0.125,
+      output: 10,
+      cacheWrite: 1.25,
+    });
+    expect(config.prices.get('anthropic:claude-sonnet-4-5')?.cacheWrite).toBe(3.75);
+    expect(config.tokenLimits).toEqual({
+      daily: 100_000,
+      monthly: null,
+      overrides: [
+        { userId: 42, daily: null, monthly: 5_000_000 },
+        { username: 'bobby', daily: 20_000 },
+        { userId: 7, daily: null, monthly: null },
+      ],
+    });
+    expect(config.timeZone).toBe('Europe/Berlin');
+    expect(config.pasteMergeMs).toBe(0);
+    expect(config.busyPolicy).toBe('replace');
+  });
+
+  it('names the bad entry of the conversation settings', () => {
+    expect(problemsOf({ ...base, MODEL_CONTEXT_TOKENS: 'openai:gpt-4=1000' })).toEqual([
+      'MODEL_CONTEXT_TOKENS entry "openai:gpt-4=1000" names a model that is not in MODELS',
+    ]);
+    expect(problemsOf({ ...base, MODEL_CONTEXT_TOKENS: 'openai:gpt-5' })[0]).toMatch(
+      /^MODEL_CONTEXT_TOKENS entry "openai:gpt-5" must look like/,
+    );
+    expect(problemsOf({ ...base, MODEL_PRICES: 'openai:gpt-5=1.25/10' })[0]).toMatch(
+      /^MODEL_PRICES entry "openai:gpt-5=1.25\/10" must look like openai:gpt-5=1.25\/0.125\/10/,
+    );
+    expect(problemsOf({ ...base, MODEL_PRICES: 'gpt-5=1/1/1' })).toHaveLength(1);
+    expect(problemsOf({ ...base, USER_TOKEN_LIMITS: 'someone!=1/2' })[0]).toMatch(
+      /^USER_TOKEN_LIMITS entry "someone!=1\/2" must look like/,
+    );
+    expect(problemsOf({ ...base, USER_TOKEN_LIMITS: '42=lots' })).toHaveLength(1);
+    expect(problemsOf({ ...base, TIME_ZONE: 'Mars/Olympus' })).toEqual([
+      'TIME_ZONE must be an IANA time zone such as UTC or Europe/Berlin',
+    ]);
+    expect(problemsOf({ ...base, BUSY_POLICY: 'drop' })).toEqual(['BUSY_POLICY must be queue or replace']);
+    expect(problemsOf({ ...base, PASTE_MERGE_MS: '-1' })).toEqual([
+      'PASTE_MERGE_MS must be a whole number from 0 to 10000',
+    ]);
+  });
 });

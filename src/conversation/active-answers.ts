@@ -1,8 +1,13 @@
+/** Why an answer was stopped before it ended: the user asked, or a newer question replaced it. */
+export type StopReason = 'user' | 'replaced';
+
 export interface ActiveAnswer {
   /** The stored assistant message id (also in the Stop button's callback data). */
   answerId: number;
   draftId: number;
-  stop(): void;
+  /** Who asked: in groups only they (or an admin) may stop it. */
+  userId: number;
+  stop(reason?: StopReason): void;
 }
 
 /** The answer streaming in each chat, so /stop, the Stop button and the draft's stop button can reach it. */

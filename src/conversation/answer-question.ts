@@ -1,4 +1,4 @@
-import type { ModelRef } from '../config.js';
+import type { Config, ModelRef } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ProviderAbortedError } from '../providers/errors.js';
 import type { ModelProvider, Usage } from '../providers/types.js';
@@ -7,9 +7,11 @@ import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
-import type { ActiveAnswers } from './active-answers.js';
-import { buildHistory } from './build-history.js';
+import type { ActiveAnswers, StopReason } from './active-answers.js';
+import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
+import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import { trimHistory } from './trim-history.js';
 
 export interface Question {
   updateId: number;
@@ -21,6 +23,8 @@ export interface Question {
   threadId?: number;
   /** The Telegram message the user replied to, to continue the conversation from there. */
   replyToMessageId?: number;
+  /** Forwarded messages tend to come in batches, so they wait briefly to be merged. */
+  forwarded?: boolean;
 }
 
 export interface AnswerOutcome {
@@ -39,6 +43,8 @@ export interface AnswerQuestionDeps {
   defaultModel: ModelRef;
   defaultSystemPrompt: string;
   maxOutputTokens: number;
+  /** The prompt budget per model; history is trimmed from the oldest end to fit. */
+  context: Config['context'];
   activeAnswers: ActiveAnswers;
   /** Aborted on shutdown once the grace period is over. */
   shutdownSignal: AbortSignal;
@@ -46,7 +52,12 @@ export interface AnswerQuestionDeps {
   now?: () => number;
 }
 
-const STOP_NOTICE = '⏹ Stopped.';
+const STOP_NOTICES: Record<StopReason, string> = {
+  user: '⏹ Stopped.',
+  replaced: '⏹ Stopped: a newer message arrived.',
+};
+/** Stored chains are read this far back at most; the token budget usually trims far earlier. */
+const MAX_CHAIN_MESSAGES = 1000;
 const RESTART_NOTICE = '⚠️ Interrupted: the bot is restarting. Ask again in a moment.';
 
 /** One question, from the stored history to the stored answer: stream, deliver, then record. */
@@ -66,7 +77,13 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     if (!provider) throw new Error(`no provider named ${model.provider}`);
 
     const parentId = continuationPoint(storage, question) ?? chat.headMessageId;
-    const history = buildHistory(parentId === null ? [] : storage.messages.getChain(parentId));
+    const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
+    const chain =
+      parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
+    const budget = deps.context.byModel.get(model.id) ?? deps.context.defaultTokens;
+    const fixed = estimateTokens(system) + estimateTokens(question.text) + 2 * MESSAGE_OVERHEAD_TOKENS;
+    const trimmed = trimHistory(buildHistory(chain), Math.max(0, budget - fixed));
+    const messages = appendMessage(trimmed.messages, { role: 'user', content: question.text });
     const { assistantId } = storage.transaction(() => {
       const userMessageId = storage.messages.insertUserMessage({
         chatId: question.chat.id,
@@ -89,7 +106,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     });
 
     const answerLog = log.child({ model: model.id, answer: assistantId });
+    if (trimmed.dropped > 0) answerLog.debug({ dropped: trimmed.dropped, budget }, 'history trimmed');
     const stop = new AbortController();
+    let stopReason: StopReason = 'user';
     const lastUserMessageId = Math.max(...question.messageIds);
     const delivery = deps.delivery.startAnswer({
       chatId: question.chat.id,
@@ -103,7 +122,12 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const unregister = deps.activeAnswers.register(question.chat.id, {
       answerId: assistantId,
       draftId: delivery.draftId,
-      stop: () => stop.abort(),
+      userId: question.user.id,
+      stop: (reason = 'user') => {
+        if (stop.signal.aborted) return;
+        stopReason = reason;
+        stop.abort();
+      },
     });
     const signal = AbortSignal.any([stop.signal, delivery.signal, deps.shutdownSignal]);
 
@@ -113,12 +137,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
     try {
-      const request = {
-        model: model.model,
-        system: chat.systemPrompt ?? deps.defaultSystemPrompt,
-        messages: [...history, { role: 'user' as const, content: question.text }],
-        maxOutputTokens: deps.maxOutputTokens,
-      };
+      const request = { model: model.model, system, messages, maxOutputTokens: deps.maxOutputTokens };
       for await (const event of provider.stream(request, signal)) {
         if (event.type === 'text-delta') {
           text += event.text;
@@ -134,7 +153,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     } catch (error) {
       ({ status, notice } = classifyEnd(
         error,
-        { stopped: stop.signal.aborted, shown: text !== '' },
+        { stopped: stop.signal.aborted ? stopReason : undefined, shown: text !== '' },
         model.id,
       ));
       if (deps.shutdownSignal.aborted && !stop.signal.aborted) notice = RESTART_NOTICE;
@@ -189,12 +208,12 @@ function continuationPoint(storage: Storage, question: Question): number | null 
 
 function classifyEnd(
   error: unknown,
-  state: { stopped: boolean; shown: boolean },
+  state: { stopped: StopReason | undefined; shown: boolean },
   modelId: string,
 ): { status: FinishedStatus; notice: string } {
   if (error instanceof ProviderAbortedError) {
     return state.stopped
-      ? { status: 'cancelled', notice: STOP_NOTICE }
+      ? { status: 'cancelled', notice: STOP_NOTICES[state.stopped] }
       : { status: 'interrupted', notice: '⚠️ Interrupted.' };
   }
   const reason = describeFailure(error, modelId);

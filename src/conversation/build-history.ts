@@ -13,20 +13,22 @@ export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
     if (message.role === 'user') {
       const answer = chain[index + 1];
       if (answer?.role === 'assistant' && answer.status === 'error') continue;
-      append(history, 'user', message.content);
+      appendMessage(history, { role: 'user', content: message.content });
     } else if (
       message.status !== 'error' &&
       message.status !== 'streaming' &&
       message.content.trim() !== ''
     ) {
-      append(history, 'assistant', message.content);
+      appendMessage(history, { role: 'assistant', content: message.content });
     }
   }
   return history;
 }
 
-function append(history: ChatMessage[], role: ChatMessage['role'], content: string): void {
+/** Appends in place, merging into the last message when it has the same role. */
+export function appendMessage(history: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const last = history.at(-1);
-  if (last?.role === role) last.content = `${last.content}\n\n${content}`;
-  else history.push({ role, content });
+  if (last?.role === message.role) last.content = `${last.content}\n\n${message.content}`;
+  else history.push({ ...message });
+  return history;
 }

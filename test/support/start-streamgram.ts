@@ -30,8 +30,11 @@ export interface StreamgramWorld {
   /** Every log line the bot wrote, for assertions (and the secrets test). */
   logs: string[];
   app: RunningApp;
-  /** Stops the bot, then starts it again on the same database and servers (a deploy, a crash). */
-  restart(): Promise<void>;
+  /**
+   * Stops the bot, then starts it again on the same database and servers (a deploy, a crash);
+   * `env` changes settings for the new run (e.g. a model removed from MODELS).
+   */
+  restart(options?: { env?: Record<string, string> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +80,7 @@ export async function startStreamgram(
       PROVIDER_MAX_RETRIES: '0',
       ...options.env,
     };
-    const config = createConfig(env);
+    let config = createConfig(env);
     const databasePath = config.databasePath;
     const logs: string[] = [];
     const destination = new Writable({
@@ -102,8 +105,13 @@ export async function startStreamgram(
       databasePath,
       logs,
       app: await launch(),
-      async restart() {
+      async restart(restartOptions = {}) {
         await world.app.stop();
+        if (restartOptions.env) {
+          world.env = { ...world.env, ...restartOptions.env };
+          config = createConfig(world.env);
+          world.config = config;
+        }
         world.app = await launch();
       },
       async stop() {

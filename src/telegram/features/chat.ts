@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
 import type { Question } from '../../conversation/answer-question.js';
 import { mentionsBot, repliesToBot } from '../addressed.js';
 import type { BotContext } from '../context.js';
@@ -16,9 +17,11 @@ export function createChatFeature(deps: { submit(question: Question, ctx: BotCon
     const isPrivate = ctx.chat.type === 'private';
     const addressed = isPrivate || mentionsBot(ctx) || repliesToBot(ctx);
     if (!addressed) return next();
-    const text = isPrivate ? message.text : stripMention(message.text, ctx.me.username);
+    const asked = isPrivate ? message.text : stripMention(message.text, ctx.me.username);
+    const text = withQuote(asked, message, ctx.me.id);
     const question = toQuestion(ctx.update.update_id, message, text);
     if (question === undefined || question.text.trim() === '') return next();
+    if (message.forward_origin !== undefined) question.forwarded = true;
     deps.submit(question, ctx);
   });
   return feature;
@@ -26,4 +29,19 @@ export function createChatFeature(deps: { submit(question: Question, ctx: BotCon
 
 function stripMention(text: string, username: string): string {
   return text.replace(new RegExp(`@${username}\\b`, 'gi'), '').trim();
+}
+
+/**
+ * A reply to someone else's message ("@bot what do you make of this?") carries that message, or the
+ * part the user quoted, so the model sees what the question is about. Replies to the bot's own
+ * messages continue the stored conversation instead.
+ */
+function withQuote(text: string, message: Message, botId: number): string {
+  const replied = message.reply_to_message;
+  if (!replied || replied.from?.id === botId || replied.from?.id === message.from?.id) return text;
+  if (replied.forum_topic_created !== undefined) return text; // every topic message "replies" to the topic's start
+  const quoted = message.quote?.text ?? replied.text ?? replied.caption;
+  if (quoted === undefined || quoted.trim() === '') return text;
+  const author = replied.from?.first_name ?? replied.sender_chat?.title ?? 'someone';
+  return `${author} wrote:\n"""\n${quoted}\n"""\n\n${text}`.trim();
 }

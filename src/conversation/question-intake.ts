@@ -1,0 +1,124 @@
+import type { BusyPolicy } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ActiveAnswers } from './active-answers.js';
+import type { Question } from './answer-question.js';
+import type { ChatQueue } from './chat-queue.js';
+
+/**
+ * A message at least this long may be one part of a longer text the Telegram app split (it splits at
+ * 4096 characters, at a line or word boundary): it waits briefly for the next part.
+ */
+export const SPLIT_PART_MIN_LENGTH = 3000;
+
+export interface IntakeTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface QuestionIntakeDeps {
+  /** Where questions go to be answered in their chat's turn. */
+  submit(question: Question, log: Logger): void;
+  /** Holds the chat's turn while a split text is still arriving, so shutdown's drain waits for it too. */
+  queue: ChatQueue;
+  activeAnswers: ActiveAnswers;
+  /** How long a possible split part waits for the next one; 0 turns merging off. */
+  pasteMergeMs: number;
+  busyPolicy: BusyPolicy;
+  timers?: IntakeTimers;
+}
+
+export interface QuestionIntake {
+  /**
+   * Takes a question: it joins a split text still arriving from the same user, or waits its turn in
+   * the chat (with `replace`, first stopping the answer this user is waiting for).
+   */
+  submit(question: Question, log: Logger): void;
+  /** Ends the waits for further parts in this chat (before a command, so order is kept). */
+  flush(chatId: number): void;
+}
+
+interface PendingText {
+  question: Question;
+  /** The first part's logger. */
+  log: Logger;
+  timer: unknown;
+  release: () => void;
+}
+
+const systemTimers: IntakeTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
+  const timers = deps.timers ?? systemTimers;
+  /** Texts still collecting parts, by chat, thread and user. */
+  const pending = new Map<string, PendingText>();
+
+  const keyOf = (question: Question) => `${question.chat.id}:${question.threadId ?? ''}:${question.user.id}`;
+
+  function mayBePart(question: Question): boolean {
+    return question.forwarded === true || question.text.length >= SPLIT_PART_MIN_LENGTH;
+  }
+
+  function close(key: string): void {
+    const text = pending.get(key);
+    if (!text) return;
+    pending.delete(key);
+    timers.clearTimeout(text.timer);
+    // Submitted before the held turn is released, so the chat never looks idle in between.
+    deps.submit(text.question, text.log);
+    text.release();
+  }
+
+  function replaceBusyAnswer(question: Question): void {
+    if (deps.busyPolicy !== 'replace') return;
+    const active = deps.activeAnswers.get(question.chat.id);
+    // Only the asker's own answer: in a group, one member's question never cuts another's answer.
+    if (active && active.userId === question.user.id) active.stop('replaced');
+  }
+
+  return {
+    submit(question, log) {
+      const key = keyOf(question);
+      const open = pending.get(key);
+      if (open) {
+        open.question = mergeQuestions(open.question, question);
+        timers.clearTimeout(open.timer);
+        // A short part is the end of a split text; a long one may have more behind it.
+        if (mayBePart(question)) open.timer = timers.setTimeout(() => close(key), deps.pasteMergeMs);
+        else close(key);
+        return;
+      }
+
+      replaceBusyAnswer(question);
+      if (deps.pasteMergeMs === 0 || !mayBePart(question)) {
+        deps.submit(question, log);
+        return;
+      }
+      let release!: () => void;
+      const complete = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      pending.set(key, {
+        question,
+        log,
+        release,
+        timer: timers.setTimeout(() => close(key), deps.pasteMergeMs),
+      });
+      void deps.queue.enqueue(question.chat.id, () => complete);
+    },
+    flush(chatId) {
+      for (const [key, text] of pending) if (text.question.chat.id === chatId) close(key);
+    },
+  };
+}
+
+/** One question from the parts of a split text, in order; it replies to the last part. */
+export function mergeQuestions(first: Question, next: Question): Question {
+  return {
+    ...first,
+    text: `${first.text}\n${next.text}`,
+    messageIds: [...first.messageIds, ...next.messageIds],
+  };
+}

@@ -1,0 +1,52 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.js';
+import type { FeatureDeps } from './feature-deps.js';
+import { formattedText } from './formatted-text.js';
+import { formatTokens, renderUsageTable } from './usage-table.js';
+
+/** /usage: the asker's own token totals (all chats) for today, this month and all time, by model. */
+export function createUsageFeature(deps: FeatureDeps) {
+  const feature = new Composer<BotContext>();
+  feature.command('usage', async (ctx) => {
+    const user = ctx.from;
+    if (!user) return;
+    const now = deps.now();
+    const usage = deps.storage.usage;
+    const { table, unreported, costShown } = renderUsageTable(
+      [
+        { title: 'Today', byModel: usage.totalsByModel(user.id, deps.calendar.startOfDay(now)) },
+        { title: 'This month', byModel: usage.totalsByModel(user.id, deps.calendar.startOfMonth(now)) },
+        { title: 'All time', byModel: usage.totalsByModel(user.id) },
+      ],
+      deps.config.prices,
+    );
+    const text = formattedText().bold('Your token usage').plain('\n').pre(table);
+    const notes = [
+      `Days and months begin at 00:00 ${deps.calendar.timeZone}.`,
+      ...(costShown ? ['Costs are estimates from the configured prices.'] : []),
+      ...(unreported > 0
+        ? [`${unreported} request(s) got no usage report from the provider; their tokens are not counted.`]
+        : []),
+      ...limitNotes(deps, user),
+    ];
+    text.plain(`\n${notes.join('\n')}`);
+    await ctx.reply(text.text, { entities: text.entities });
+  });
+  return feature;
+}
+
+function limitNotes(deps: FeatureDeps, user: { id: number; username?: string }): string[] {
+  if (deps.isAdmin(user)) return [];
+  const limits = deps.budget.limitsFor(user);
+  const now = deps.now();
+  const notes: string[] = [];
+  if (limits.daily !== null) {
+    const used = deps.storage.usage.totalsForPeriod(user.id, deps.calendar.startOfDay(now)).tokens;
+    notes.push(`Daily limit: ${formatTokens(used)} of ${formatTokens(limits.daily)} tokens used.`);
+  }
+  if (limits.monthly !== null) {
+    const used = deps.storage.usage.totalsForPeriod(user.id, deps.calendar.startOfMonth(now)).tokens;
+    notes.push(`Monthly limit: ${formatTokens(used)} of ${formatTokens(limits.monthly)} tokens used.`);
+  }
+  return notes;
+}
