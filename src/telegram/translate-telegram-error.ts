@@ -4,6 +4,16 @@ import { TelegramCallError, type TelegramFailureKind } from '../streaming/telegr
 // The connection never carried the request: retrying cannot duplicate anything.
 const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
+// 400s that mean the bot may no longer write in the chat (restricted by an admin, topic closed or
+// deleted): nothing more can be delivered there, so the answer must stop like after a block.
+const CANNOT_WRITE = [
+  'not enough rights to send',
+  'have no rights to send',
+  'chat_write_forbidden',
+  'topic_closed',
+  'message thread not found',
+];
+
 /** Turns whatever grammY threw into a TelegramCallError whose `kind` tells delivery what to do. */
 export function translateTelegramError(method: string, error: unknown, chatId?: number): TelegramCallError {
   if (error instanceof TelegramCallError) return error;
@@ -53,6 +63,7 @@ export function classifyApiError(method: string, code: number, description: stri
   if (code >= 500) return 'server';
   if (text.includes('message is not modified')) return 'not-modified';
   if (code === 403 || text.includes('chat not found') || text.includes('bot was blocked')) return 'chat-gone';
+  if (CANNOT_WRITE.some((reason) => text.includes(reason))) return 'chat-gone';
   if (text.includes('too long')) return 'too-long';
   if (text.includes("can't parse entities") || text.includes('text is empty')) return 'bad-request';
   if (method === 'sendMessageDraft') return 'draft-refused';

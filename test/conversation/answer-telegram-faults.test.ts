@@ -196,6 +196,35 @@ describe('delivery through Telegram’s failures, end to end', () => {
     },
   );
 
+  it.each(['Bad Request: not enough rights to send text messages to the chat', 'Bad Request: TOPIC_CLOSED'])(
+    'stops generating when a group stops letting the bot write mid-stream (%s)',
+    async (description) => {
+      const { world, store } = await start({ STREAM_MODE: 'auto' });
+      const { telegram, openai } = world;
+      const text = longAnswer(4_000);
+      openai.enqueue({ text, tokensPerSecond: 40 });
+      const group = telegram.createGroup({ title: 'Strict admins' });
+      const user = telegram.createUser({ firstName: 'Admin' });
+      telegram.userSends({
+        chat: group.id,
+        from: user.id,
+        text: `@${telegram.bot.username} talk for a while`,
+      });
+
+      await telegram.waitFor(() => botMessages(world, group.id)[0], { timeoutMs: 20_000 });
+      const seq = telegram.lastSeq();
+      telegram.failNext({ status: 400, chatId: group.id, description, times: 1_000 });
+
+      const request = await openai.waitForRequest(0);
+      expect(await request.settled).toBe('client-aborted');
+      const [answer] = await store.waitForFinished(1);
+      expect(answer?.status).toBe('interrupted');
+      expect(text.startsWith(answer?.content ?? '')).toBe(true);
+      // One refused call is enough to know: no frames or retries keep knocking.
+      expect(telegram.calls({ chatId: group.id, afterSeq: seq }).length).toBeLessThanOrEqual(2);
+    },
+  );
+
   it('stops generating when the user blocks the bot mid-stream, and does not retry', async () => {
     const { world, store } = await start({ STREAM_MODE: 'auto' });
     const { telegram, openai } = world;
