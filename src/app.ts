@@ -1,3 +1,4 @@
+import { Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.js';
 import { createActiveAnswers } from './conversation/active-answers.js';
@@ -14,9 +15,11 @@ import type { ModelProvider } from './providers/types.js';
 import { openDatabase } from './storage/open-database.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
+import { createRateGate } from './streaming/delivery/rate-gate.js';
 import { renderTelegramParts } from './streaming/render/index.js';
 import { createBot } from './telegram/create-bot.js';
 import { createFeatures } from './telegram/features/index.js';
+import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { startUpdates } from './telegram/start-updates.js';
 
@@ -56,10 +59,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     processedUpdates: storage.processedUpdates,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  // One budget for everything the bot sends: streamed answers (through the engine, on an API client
+  // of their own) and command replies (through bot.api, which waits for the same gate).
+  const gate = createRateGate({ options: config.telegramBudgets });
+  const engineApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+  engineApi.config.use(countTelegramCalls(metrics));
   bot.api.config.use(countTelegramCalls(metrics));
+  bot.api.config.use(gateBotCalls(gate));
   const delivery = createDeliveryEngine({
-    sink: createGrammySink(bot.api),
+    sink: createGrammySink(engineApi),
     render: renderTelegramParts,
+    gate,
     logger: logger.child({ component: 'delivery' }),
     options: { mode: config.streamMode },
   });
@@ -142,6 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await settlesWithin(queue.drain(), FINAL_DELIVERY_MS);
     }
     await delivery.close();
+    await gate.close();
     await http.close();
     db.close();
     logger.info('Streamgram stopped');

@@ -69,6 +69,12 @@ export interface Config {
   streamMode: StreamMode;
   webhook: { url: string; secret: string } | undefined;
   port: number;
+  /** Our own Telegram budgets (calls), kept a little under Telegram's limits so no 429 is earned. */
+  telegramBudgets: {
+    globalPerSecond: number;
+    private: { burst: number; refillMs: number; minSpacingMs: number };
+    group: { burst: number; refillMs: number; minSpacingMs: number };
+  };
   /** How long answers in flight may run on after SIGTERM before they are interrupted. */
   shutdownGraceMs: number;
   logLevel: string;
@@ -96,6 +102,7 @@ export class ConfigError extends Error {
   }
 }
 
+const GROUP_BURST = 3;
 const BUILT_IN_PROTOCOLS: Record<string, ProviderProtocol> = { openai: 'openai', anthropic: 'anthropic' };
 const PROVIDER_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -153,6 +160,10 @@ const environmentSchema = z.object({
     })
     .default('info'),
   SHUTDOWN_GRACE_SECONDS: integer(0, 600, 20),
+  TELEGRAM_GLOBAL_PER_SECOND: integer(1, 1000, 30),
+  TELEGRAM_PRIVATE_PER_SECOND: integer(1, 30, 1),
+  TELEGRAM_PRIVATE_BURST: integer(1, 30, 2),
+  TELEGRAM_GROUP_PER_MINUTE: integer(4, 600, 20),
   PROVIDER_IDLE_TIMEOUT_SECONDS: integer(1, 3600, 60),
   PROVIDER_REQUEST_TIMEOUT_SECONDS: integer(1, 3600, 120),
   PROVIDER_MAX_RETRIES: integer(0, 10, 1),
@@ -222,6 +233,20 @@ export function createConfig(env: Environment): Config {
         : undefined,
     port: vars.PORT,
     shutdownGraceMs: vars.SHUTDOWN_GRACE_SECONDS * 1000,
+    telegramBudgets: {
+      globalPerSecond: vars.TELEGRAM_GLOBAL_PER_SECOND,
+      private: {
+        burst: vars.TELEGRAM_PRIVATE_BURST,
+        refillMs: 1000 / vars.TELEGRAM_PRIVATE_PER_SECOND,
+        minSpacingMs: 0,
+      },
+      // A burst of 3, then evenly spaced, never more than the limit in any minute, at least 1 s apart.
+      group: {
+        burst: GROUP_BURST,
+        refillMs: Math.ceil(60_000 / (vars.TELEGRAM_GROUP_PER_MINUTE - GROUP_BURST)),
+        minSpacingMs: 1000,
+      },
+    },
     logLevel: vars.LOG_LEVEL,
     provider: {
       idleTimeoutMs: vars.PROVIDER_IDLE_TIMEOUT_SECONDS * 1000,
