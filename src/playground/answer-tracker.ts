@@ -49,6 +49,9 @@ interface ChatTrack {
   draftShowing: boolean;
 }
 
+/** Reported by the bot itself: nothing after it belongs to the answer. */
+const FINAL = new Set<AnswerMetrics['state']>(['complete', 'interrupted', 'cancelled', 'error']);
+
 const isStopData = (data: unknown) => typeof data === 'string' && /^stop\b/i.test(data);
 
 /**
@@ -106,8 +109,15 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
     switch (event.type) {
       case 'message': {
         if (event.from === 'user') {
-          if (!addressed(event.chatId, event)) return;
-          const question = (event.text ?? '').replace(/\s+/g, ' ').trim();
+          if (!addressed(event.chatId, event)) {
+            // A command's reply (/model, /usage) is not part of a finished answer.
+            if (answer !== undefined && answer.state !== 'streaming') delete chat.current;
+            return;
+          }
+          const question = (event.text ?? '')
+            .replace(new RegExp(`@${deps.botUsername}\\b`, 'gi'), '')
+            .replace(/\s+/g, ' ')
+            .trim();
           const started: AnswerMetrics = {
             id: nextId++,
             chatId: event.chatId,
@@ -131,7 +141,7 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
         }
         chat.botMessages.add(event.messageId);
         updateStopButton(chat, event.messageId, event.replyMarkup);
-        if (answer === undefined) return;
+        if (answer === undefined || FINAL.has(answer.state)) return;
         answer.parts++;
         seen(chat, answer, event.at, (event.text ?? '') !== '');
         return;
@@ -139,7 +149,7 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
       case 'edit':
         if (event.from !== 'bot') return;
         updateStopButton(chat, event.messageId, event.replyMarkup);
-        if (answer === undefined) return;
+        if (answer === undefined || FINAL.has(answer.state)) return;
         if (event.change === 'reply_markup') {
           settle(chat, answer);
           changed(answer);
@@ -149,7 +159,7 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
         return;
       case 'draft':
         chat.draftShowing = true;
-        if (answer !== undefined) seen(chat, answer, event.at, event.text !== '');
+        if (answer !== undefined && !FINAL.has(answer.state)) seen(chat, answer, event.at, event.text !== '');
         return;
       case 'draft-cleared':
         chat.draftShowing = false;

@@ -33,9 +33,9 @@ async function main(): Promise<void> {
   });
   if (playground.warning !== undefined) process.stderr.write(`Note: ${playground.warning}\n`);
   const models = playground.configuredProviders
-    ? `models: ${playground.config.models.map((m) => m.id).join(', ')}`
-    : 'offline demo model (set MODELS and API keys for real ones)';
-  process.stdout.write(`Streamgram playground: open ${playground.url} (${models}; Ctrl-C to stop)\n`);
+    ? `models ${playground.config.models.map((m) => m.id).join(', ')}`
+    : 'offline demo model, set MODELS and API keys for real ones';
+  process.stdout.write(`Streamgram playground: open ${playground.url} — ${models}. Ctrl-C stops it.\n`);
 
   let stopping = false;
   const stop = () => {

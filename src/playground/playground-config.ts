@@ -39,6 +39,8 @@ export function createPlaygroundConfig(input: PlaygroundConfigInput): Playground
     DATABASE_PATH: input.databasePath,
     PORT: '0',
     LOG_LEVEL: input.logLevel,
+    // Ctrl-C should not wait long for an answer someone left streaming.
+    SHUTDOWN_GRACE_SECONDS: input.env.SHUTDOWN_GRACE_SECONDS ?? '2',
   };
   const own = Object.fromEntries(
     Object.entries(input.env).filter(([name]) => !NOT_FOR_THE_PLAYGROUND.includes(name)),
@@ -59,15 +61,22 @@ export function createPlaygroundConfig(input: PlaygroundConfigInput): Playground
     }
   }
 
-  // Only the settings that shape delivery and limits; MODELS names a provider that createConfig
-  // accepts, and is then replaced by the demo models (served by the provider passed to startApp).
-  const kept = ['STREAM_MODE', 'MAX_OUTPUT_TOKENS', 'PROVIDER_IDLE_TIMEOUT_SECONDS'];
-  const base = createConfig({
-    ...Object.fromEntries(kept.map((name) => [name, own[name]])),
+  // The demo replaces the models: settings naming configured models go, the rest (delivery, limits,
+  // budgets) stays. MODELS names a provider createConfig accepts; the demo provider passed to
+  // startApp serves it. Should the remaining settings be invalid, the playground's own ones do.
+  const demoOnly: Environment = {
     ...overrides,
     MODELS: 'demo:fast',
     DEMO_BASE_URL: 'http://127.0.0.1/offline-demo',
-  });
+  };
+  let base: Config;
+  try {
+    base = createConfig({ ...withoutModelSettings(own), ...demoOnly });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    warning = `${warning === undefined ? '' : `${warning}. `}${error.message}; using the playground's defaults`;
+    base = createConfig({ SHUTDOWN_GRACE_SECONDS: overrides.SHUTDOWN_GRACE_SECONDS, ...demoOnly });
+  }
   const [first] = DEMO_MODELS;
   if (first === undefined) throw new Error('DEMO_MODELS is empty');
   return {
@@ -76,6 +85,14 @@ export function createPlaygroundConfig(input: PlaygroundConfigInput): Playground
     ...(warning === undefined ? {} : { warning }),
     models: describeModels([]),
   };
+}
+
+function withoutModelSettings(env: Environment): Environment {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => name !== 'MODELS' && name !== 'DEFAULT_MODEL' && !name.startsWith('MODEL_'),
+    ),
+  );
 }
 
 function describeModels(configured: Config['models']): ModelInfo[] {

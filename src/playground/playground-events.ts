@@ -75,7 +75,8 @@ export interface PlaygroundState {
   bot: { id: number; username: string; name: string };
   user: { id: number; name: string };
   chats: ChatSnapshot[];
-  commands: BotCommand[];
+  /** The command menu each chat shows (by chat id), from the bot's setMyCommands scopes. */
+  commands: Record<string, BotCommand[]>;
   limits: { preset: string; values: RateLimits };
   models: ModelInfo[];
   faults: FaultState;
@@ -94,7 +95,7 @@ export type PlaygroundEvent =
   | { type: 'answer'; answer: AnswerMetrics }
   | { type: 'limits'; preset: string; values: RateLimits }
   | { type: 'faults'; faults: FaultState }
-  | { type: 'commands'; commands: BotCommand[] }
+  | { type: 'commands'; commands: Record<string, BotCommand[]> }
   | { type: 'log'; line: LogLine };
 
 export function summarizeCall(call: CallRecord): CallSummary {

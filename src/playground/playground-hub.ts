@@ -1,5 +1,6 @@
 import type { BotApiEmulator, EmulatorEvent, RateLimitPreset } from '../emulator/index.js';
 import { type AnswerTracker, createAnswerTracker } from './answer-tracker.js';
+import { createCommandMenus } from './command-scopes.js';
 import type { FaultController } from './fault-controller.js';
 import {
   type CallSummary,
@@ -29,8 +30,8 @@ export interface PlaygroundHub {
   snapshot(): PlaygroundState;
   publish(event: PlaygroundEvent): void;
   setLimits(preset: RateLimitPreset): void;
-  /** A line the bot logged; `answer finished` lines settle the tracked answer. */
-  log(record: Record<string, unknown>): void;
+  /** A line the bot logged; `answer finished` lines settle the tracked answer. Returns it as the page shows it. */
+  log(record: Record<string, unknown>): LogLine;
   readonly tracker: AnswerTracker;
   close(): void;
 }
@@ -71,6 +72,15 @@ export function createPlaygroundHub(deps: PlaygroundHubDeps): PlaygroundHub {
     onChange: (answer) => publish({ type: 'answer', answer }),
   });
 
+  const menus = createCommandMenus();
+  const commandsByChat = () =>
+    Object.fromEntries(
+      deps.chatIds.map((id) => [
+        String(id),
+        menus.forChat({ id, kind: deps.emulator.chat(id).kind }, deps.userId),
+      ]),
+    );
+
   const onEmulatorEvent = (event: EmulatorEvent) => {
     if (event.kind === 'call') {
       if (QUIET_METHODS.has(event.call.method)) return;
@@ -79,8 +89,12 @@ export function createPlaygroundHub(deps: PlaygroundHubDeps): PlaygroundHub {
       if (calls.length > keepCalls) calls.splice(0, calls.length - keepCalls);
       tracker.observe(event);
       publish({ type: 'call', call });
-      if (event.call.method === 'setMyCommands' && event.call.ok) {
-        publish({ type: 'commands', commands: deps.emulator.myCommands() });
+      if (
+        (event.call.method === 'setMyCommands' || event.call.method === 'deleteMyCommands') &&
+        event.call.ok
+      ) {
+        menus.apply(event.call.method, event.call.params);
+        publish({ type: 'commands', commands: commandsByChat() });
       }
     } else if (event.kind === 'timeline') {
       if (!deps.chatIds.includes(event.event.chatId)) return;
@@ -102,7 +116,7 @@ export function createPlaygroundHub(deps: PlaygroundHubDeps): PlaygroundHub {
       },
       user: { id: deps.userId, name: 'first_name' in user ? user.first_name : 'You' },
       chats: deps.chatIds.map((id) => toChatSnapshot(deps.emulator.chat(id), now)),
-      commands: deps.emulator.myCommands(),
+      commands: commandsByChat(),
       limits: { preset, values: deps.emulator.limits() },
       models: [...deps.models],
       faults: deps.faults().state(),
@@ -143,6 +157,7 @@ export function createPlaygroundHub(deps: PlaygroundHubDeps): PlaygroundHub {
       logs.push(line);
       if (logs.length > keepLogs) logs.shift();
       publish({ type: 'log', line });
+      return line;
     },
     tracker,
     close() {

@@ -10,6 +10,7 @@ import { type BotApiEmulator, type RateLimitPreset, startBotApiEmulator } from '
 import { createLogger } from '../logger.js';
 import { createProviderRegistry } from '../providers/create-provider-registry.js';
 import type { ModelProvider } from '../providers/types.js';
+import { ApiRequestError } from './api-requests.js';
 import {
   createDemoProvider,
   DEMO_PROVIDER_NAME,
@@ -148,7 +149,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
     const chatIds = new Set([user.id, group.id]);
     const requireChat = (chatId: number) => {
-      if (!chatIds.has(chatId)) throw new RangeError(`chat ${chatId} is not one of the playground's chats`);
+      if (!chatIds.has(chatId))
+        throw new ApiRequestError(404, `chat ${chatId} is not one of the playground's chats`);
       return chatId;
     };
     const web: WebServer = await startWebServer({
@@ -208,8 +210,11 @@ function logSink(hub: PlaygroundHub, terminal: NodeJS.WritableStream | undefined
         if (line.trim() === '') continue;
         try {
           const record = JSON.parse(line) as Record<string, unknown>;
-          hub.log(record);
-          if (terminal !== undefined && Number(record.level) >= WARN_LEVEL) terminal.write(`${line}\n`);
+          const shown = hub.log(record);
+          if (terminal !== undefined && Number(record.level) >= WARN_LEVEL) {
+            const time = new Date(shown.at).toTimeString().slice(0, 8);
+            terminal.write(`${time} bot ${shown.level}: ${shown.msg}\n`);
+          }
         } catch {
           terminal?.write(`${line}\n`);
         }

@@ -173,6 +173,21 @@ describe('answer tracker', () => {
     expect(latest()?.state).toBe('cancelled');
   });
 
+  it('does not count a command’s reply as part of the answer before it', () => {
+    const { timeline, tracker, latest } = setup();
+    timeline({ type: 'message', chatId: PRIVATE, at: 0, messageId: 1, from: 'user', text: 'hi' });
+    timeline({ type: 'message', chatId: PRIVATE, at: 10, messageId: 2, from: 'bot', text: 'Hello' });
+    timeline({ type: 'message', chatId: PRIVATE, at: 20, messageId: 3, from: 'user', text: '/model' });
+    timeline({ type: 'message', chatId: PRIVATE, at: 30, messageId: 4, from: 'bot', text: 'Model: x' });
+    expect(latest()).toMatchObject({ parts: 1, updates: 1, state: 'done' });
+
+    timeline({ type: 'message', chatId: PRIVATE, at: 40, messageId: 5, from: 'user', text: 'again' });
+    timeline({ type: 'message', chatId: PRIVATE, at: 50, messageId: 6, from: 'bot', text: 'Hi' });
+    tracker.finished(PRIVATE, 'complete');
+    timeline({ type: 'message', chatId: PRIVATE, at: 60, messageId: 7, from: 'bot', text: 'Your usage: …' });
+    expect(latest()).toMatchObject({ parts: 1, state: 'complete' });
+  });
+
   it('keeps a bounded history', () => {
     const changes: AnswerMetrics[] = [];
     const tracker = createAnswerTracker({ botUsername: 'b', onChange: (a) => changes.push(a), keep: 3 });

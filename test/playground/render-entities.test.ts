@@ -18,9 +18,19 @@ describe('renderEntities', () => {
   });
 
   it('renders pre with its language as a labelled code block', () => {
-    const text = 'x\nconst a = 1 < 2;\ny';
+    const text = 'x\nconst a = 1 < 2;\n\ny';
     expect(renderEntities(text, [{ type: 'pre', offset: 2, length: 16, language: 'typescript' }])).toBe(
       'x\n<pre class="tg-pre"><span class="tg-pre-language">typescript</span><code class="language-typescript">const a = 1 &lt; 2;</code></pre>\ny',
+    );
+  });
+
+  it('drops the one newline that follows a block, since the block ends its line', () => {
+    expect(renderEntities('a\nquote\nb', [{ type: 'blockquote', offset: 2, length: 5 }])).toBe(
+      'a\n<blockquote class="tg-quote">quote</blockquote>b',
+    );
+    // Not after inline entities, and not when a block is only split to nest around another entity.
+    expect(renderEntities('bold\nb', [{ type: 'bold', offset: 0, length: 4 }])).toBe(
+      '<strong>bold</strong>\nb',
     );
   });
 

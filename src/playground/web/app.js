@@ -48,6 +48,7 @@ let menu = { open: false, selected: 0, count: 0, filter: '/' };
 
 const now = () => Date.now() + (state?.clockOffset ?? 0);
 const currentChat = () => state?.chats.get(currentChatId);
+const chatCommands = () => state?.commands[String(currentChatId)] ?? [];
 
 async function post(path, body) {
   const response = await fetch(path, {
@@ -102,7 +103,7 @@ function render() {
 function renderChrome() {
   const chat = currentChat();
   el.groupHint.hidden = chat?.kind !== 'group';
-  el.menuButton.hidden = state.commands.length === 0;
+  el.menuButton.hidden = chatCommands().length === 0;
   const demo = state.models.filter((m) => m.demo);
   const real = state.models.filter((m) => !m.demo);
   el.modelNote.innerHTML = `${
@@ -207,6 +208,8 @@ async function send(text) {
   if (replyTo !== null) body.replyToMessageId = replyTo;
   replyTo = null;
   renderReplyBar();
+  // Sending jumps to the end, as Telegram does: the answer will appear there.
+  el.messages.scrollTop = el.messages.scrollHeight;
   try {
     await post('/api/send', body);
   } catch (error) {
@@ -220,9 +223,9 @@ function closeMenu() {
 }
 
 function openMenu(filter) {
-  if (state === null || state.commands.length === 0) return closeMenu();
+  if (state === null || chatCommands().length === 0) return closeMenu();
   menu = { ...menu, open: true, filter, selected: Math.min(menu.selected, 50) };
-  menu.count = renderCommandMenu(el.commandMenu, state.commands, filter, menu.selected);
+  menu.count = renderCommandMenu(el.commandMenu, chatCommands(), filter, menu.selected);
   el.commandMenu.hidden = menu.count === 0;
   if (menu.count === 0) menu.open = false;
 }

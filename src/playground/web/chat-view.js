@@ -122,10 +122,12 @@ const EMPTY = {
  * and draft frames update in place (and only their new text is animated).
  */
 export function renderMessages(container, state, chat) {
-  const nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
+  // Follow the conversation while the reader is at the end; leave them alone when they scrolled up.
+  let nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
   if (container.dataset.chatId !== String(chat.id)) {
     container.replaceChildren();
     container.dataset.chatId = String(chat.id);
+    nearBottom = true;
   }
   const messages = orderedMessages(chat);
   const drafts = [...chat.drafts.values()];

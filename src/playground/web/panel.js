@@ -81,7 +81,7 @@ export function renderAnswers(tbody, state, currentChatId) {
   tbody.innerHTML = answers
     .map((answer) => {
       const chat = state.chats.get(answer.chatId);
-      const where = chat?.kind === 'group' ? '👥 ' : '';
+      const where = chat?.kind === 'group' ? '<span class="tag">group</span>' : '';
       return `<tr class="${answer.chatId === currentChatId ? 'current' : ''}" data-answer="${answer.id}">
         <td>${answer.id}</td>
         <td class="q" title="${escapeHtml(answer.question)}">${where}${escapeHtml(answer.question)}</td>

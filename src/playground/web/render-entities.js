@@ -3,6 +3,8 @@
  * tested in Node. Offsets and lengths are UTF-16 code units, which is exactly how JavaScript strings
  * index, so slicing by them is direct. Overlapping entities are closed and reopened at each boundary,
  * so the HTML always nests properly whatever the entity list looks like. All text is HTML-escaped.
+ * Like Telegram's apps, a newline right after a code block or quote is not shown: the block already
+ * ends its line.
  */
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -20,6 +22,8 @@ export function safeUrl(url) {
   if (/^[\w.-]+\.[a-z]{2,}(\/|$)/i.test(trimmed)) return `https://${trimmed}`;
   return undefined;
 }
+
+const BLOCKS = new Set(['pre', 'blockquote', 'expandable_blockquote']);
 
 // Outer entities first when two start together: blocks, then links, then inline styles.
 const RANK = {
@@ -133,7 +137,15 @@ export function renderEntities(text, entities, options = {}) {
     if (end <= start) continue;
     const tags = tagsFor(entity, text.slice(start, end));
     if (tags === undefined) continue;
-    spans.push({ start, end, open: tags[0], close: tags[1], rank: RANK[entity.type] ?? 10, index });
+    spans.push({
+      start,
+      end,
+      open: tags[0],
+      close: tags[1],
+      rank: RANK[entity.type] ?? 10,
+      index,
+      type: entity.type,
+    });
   }
   // Longer first when two start together, so the outer one opens first; then by kind, then input order.
   // The fresh marker is inline and goes innermost, whatever its length.
@@ -162,8 +174,12 @@ export function renderEntities(text, entities, options = {}) {
     const at = /** @type {number} */ (points[i]);
     // Close everything that ends here; anything closed on the way that continues is reopened.
     const firstEnding = open.findIndex((span) => span.end <= at);
+    let afterBlock = false;
     if (firstEnding >= 0) {
-      for (let j = open.length - 1; j >= firstEnding; j--) html += open[j].close;
+      for (let j = open.length - 1; j >= firstEnding; j--) {
+        html += open[j].close;
+        if (open[j].end <= at && BLOCKS.has(open[j].type)) afterBlock = true;
+      }
       const reopened = open.slice(firstEnding).filter((span) => span.end > at);
       open = open.slice(0, firstEnding);
       for (const span of reopened) {
@@ -177,7 +193,9 @@ export function renderEntities(text, entities, options = {}) {
       open.push(span);
     }
     const until = points[i + 1];
-    if (until !== undefined) html += escapeHtml(text.slice(at, until));
+    // A block ends its own line, so the newline after it is not another empty line (as in Telegram's apps).
+    const from = afterBlock && text[at] === '\n' ? at + 1 : at;
+    if (until !== undefined) html += escapeHtml(text.slice(from, until));
   }
   for (let j = open.length - 1; j >= 0; j--) html += open[j].close;
   return html;
