@@ -5,6 +5,7 @@ import { createActiveAnswers } from './conversation/active-answers.js';
 import { createAnswerQuestion } from './conversation/answer-question.js';
 import { createChatQueue } from './conversation/chat-queue.js';
 import { createSubmitQuestions } from './conversation/submit-questions.js';
+import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
 import type { Logger } from './logger.js';
 import { countTelegramCalls } from './metrics/count-telegram-calls.js';
@@ -100,6 +101,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
     },
     shutdownSignal: shutdown.signal,
+    maxQuestionChars: config.maxQuestionChars,
+    userRateLimit: createUserRateLimit({ perMinute: config.userMessagesPerMinute }),
     onAnswerStart: () => metrics.activeStreams.inc(),
     onAnswerEnd: (outcome) => {
       metrics.activeStreams.dec();

@@ -75,6 +75,10 @@ export interface Config {
     private: { burst: number; refillMs: number; minSpacingMs: number };
     group: { burst: number; refillMs: number; minSpacingMs: number };
   };
+  /** A question (after merging a split paste) longer than this is refused with a clear answer. */
+  maxQuestionChars: number;
+  /** Questions one user may ask per minute before being asked to slow down. */
+  userMessagesPerMinute: number;
   /** How long answers in flight may run on after SIGTERM before they are interrupted. */
   shutdownGraceMs: number;
   logLevel: string;
@@ -160,6 +164,8 @@ const environmentSchema = z.object({
     })
     .default('info'),
   SHUTDOWN_GRACE_SECONDS: integer(0, 600, 20),
+  MAX_QUESTION_CHARS: integer(100, 1_000_000, 16_000),
+  USER_MESSAGES_PER_MINUTE: integer(1, 1000, 20),
   TELEGRAM_GLOBAL_PER_SECOND: integer(1, 1000, 30),
   TELEGRAM_PRIVATE_PER_SECOND: integer(1, 30, 1),
   TELEGRAM_PRIVATE_BURST: integer(1, 30, 2),
@@ -233,6 +239,8 @@ export function createConfig(env: Environment): Config {
         : undefined,
     port: vars.PORT,
     shutdownGraceMs: vars.SHUTDOWN_GRACE_SECONDS * 1000,
+    maxQuestionChars: vars.MAX_QUESTION_CHARS,
+    userMessagesPerMinute: vars.USER_MESSAGES_PER_MINUTE,
     telegramBudgets: {
       globalPerSecond: vars.TELEGRAM_GLOBAL_PER_SECOND,
       private: {

@@ -71,4 +71,47 @@ describe('bad input is handled, nothing lost', () => {
     expect(openai.requests).toHaveLength(1);
     expect(world.logs.join('')).not.toContain('"level":50');
   });
+
+  it('refuses a question over the size limit with a clear answer, and nothing reaches the model', async () => {
+    world = await startStreamgram({
+      env: { STREAM_MODE: 'edit', MAX_QUESTION_CHARS: '500' },
+      emulator: { limits: 'none' },
+    });
+    const { telegram, openai } = world;
+    const user = telegram.createUser({ firstName: 'Paste' });
+    telegram.userSends({ chat: user.id, text: 'x'.repeat(600) });
+    const refusal = await telegram.waitFor(() => telegram.lastBotMessage(user.id)?.text, {
+      timeoutMs: 15_000,
+    });
+    expect(refusal).toBe(
+      'That message is too long for me (600 characters; the limit is 500). Please send a shorter one, or the most important part.',
+    );
+    expect(openai.requests).toHaveLength(0);
+  });
+
+  it('asks a user who floods the bot to slow down, and still answers the questions within the limit', async () => {
+    world = await startStreamgram({
+      env: { STREAM_MODE: 'edit', USER_MESSAGES_PER_MINUTE: '2' },
+      emulator: { limits: 'none' },
+    });
+    const { telegram, openai } = world;
+    const user = telegram.createUser({ firstName: 'Flood' });
+    openai.setDefaultScenario({ text: 'An answer.' });
+    for (const text of ['one', 'two', 'three']) telegram.userSends({ chat: user.id, text });
+    await telegram.waitFor(
+      () =>
+        telegram
+          .visibleMessages(user.id)
+          .filter((message) => message.from === 'bot' && message.text === 'An answer.').length === 2,
+      { timeoutMs: 15_000 },
+    );
+    const texts = telegram
+      .visibleMessages(user.id)
+      .filter((message) => message.from === 'bot')
+      .map((message) => message.text);
+    expect(
+      texts.filter((text) => text?.startsWith("You're sending messages faster than I can answer.")),
+    ).toHaveLength(1);
+    expect(openai.requests.map((request) => request.messages.at(-1)?.content)).toEqual(['one', 'two']);
+  });
 });

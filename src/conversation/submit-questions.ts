@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { StorageError } from '../storage/errors.js';
 import type { AnswerOutcome, Question } from './answer-question.js';
 import type { ChatQueue } from './chat-queue.js';
+import type { UserRateLimit } from './user-rate-limit.js';
 
 export interface SubmitQuestionsDeps {
   queue: ChatQueue;
@@ -10,6 +11,9 @@ export interface SubmitQuestionsDeps {
   notify(question: Question, text: string): Promise<void>;
   /** Aborted when the bot is stopping: questions still waiting are not started. */
   shutdownSignal: AbortSignal;
+  /** Longer questions (a merged paste, say) are refused with a clear answer. */
+  maxQuestionChars: number;
+  userRateLimit: UserRateLimit;
   onAnswerStart?(): void;
   onAnswerEnd?(outcome: AnswerOutcome | undefined): void;
 }
@@ -23,6 +27,14 @@ const RESTARTING = '⚠️ The bot is restarting. Please send your message again
  */
 export function createSubmitQuestions(deps: SubmitQuestionsDeps) {
   return function submit(question: Question, log: Logger): void {
+    const refusal = refuse(question);
+    if (refusal !== undefined) {
+      log.info({ chars: question.text.length }, 'question refused');
+      deps
+        .notify(question, refusal)
+        .catch((error: unknown) => log.warn({ err: error }, 'could not send a refusal'));
+      return;
+    }
     void deps.queue.enqueue(question.chat.id, async () => {
       if (deps.shutdownSignal.aborted) {
         await deps.notify(question, RESTARTING);
@@ -46,7 +58,20 @@ export function createSubmitQuestions(deps: SubmitQuestionsDeps) {
       }
     });
   };
+
+  function refuse(question: Question): string | undefined {
+    if (question.text.length > deps.maxQuestionChars) {
+      return `That message is too long for me (${formatCount(question.text.length)} characters; the limit is ${formatCount(deps.maxQuestionChars)}). Please send a shorter one, or the most important part.`;
+    }
+    const waitMs = deps.userRateLimit.take(question.user.id);
+    if (waitMs > 0) {
+      return `You're sending messages faster than I can answer. Please wait ${Math.ceil(waitMs / 1000)} s and send that one again.`;
+    }
+    return undefined;
+  }
 }
+
+const formatCount = (count: number) => count.toLocaleString('en-US');
 
 function cannotSave(error: StorageError): string {
   const why =
