@@ -1,0 +1,31 @@
+import type { WorldEndpoints } from '../world/world-api.js';
+
+export interface BotStartInput {
+  endpoints: WorldEndpoints;
+  /** A fresh SQLite file (Streamgram) for this run. */
+  databasePath: string;
+  /** Where the bot's own logs go (warnings and errors only). */
+  logPath: string;
+}
+
+export interface BotMeasure {
+  /** Length of the measured window. */
+  wallMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** Highest RSS sampled every 100 ms during the measured window. */
+  peakRssMb: number;
+  peakHeapUsedMb: number;
+  /** CPU ms spent in each second of the window (about 1000 = one core busy). */
+  cpuMsPerSecond: number[];
+  /** The process's lifetime peak RSS (getrusage), startup included. */
+  maxRssMb: number;
+  eventLoopDelayP99Ms: number;
+}
+
+export type BotHandlers = {
+  start(params: BotStartInput): Promise<void>;
+  measureStart(params: Record<string, never>): void;
+  measureStop(params: Record<string, never>): BotMeasure;
+  stop(params: Record<string, never>): Promise<void>;
+};

@@ -1,0 +1,112 @@
+import type { Scenario } from '../scenarios.js';
+import type { RunSummary } from './summarize.js';
+import { checkTargets, fmtSeconds, type RowKey, type TargetCheck } from './targets.js';
+
+const ms = (value: number | undefined) => (value === undefined ? '-' : `${value}`);
+const pair = (a: number | undefined, b: number | undefined) => `${ms(a)} / ${ms(b)}`;
+
+interface Row {
+  key: RowKey | 'other';
+  label: string;
+  value(summary: RunSummary): string;
+}
+
+const ROWS: Row[] = [
+  {
+    key: 'answers',
+    label: 'answers exact / wrong / missing',
+    value: (s) => `${s.exact} / ${s.wrong} / ${s.missing}`,
+  },
+  { key: 'other', label: 'not finished at the end', value: (s) => `${s.unfinished}` },
+  { key: 'duplicates', label: 'duplicate messages', value: (s) => `${s.duplicateMessages}` },
+  {
+    key: 'firstVisible',
+    label: 'first text after first token p50 / p95 ms',
+    value: (s) => pair(s.firstVisible.p50, s.firstVisible.p95),
+  },
+  {
+    key: 'other',
+    label: '  global budget needs (all first texts)',
+    value: (s) => fmtSeconds(s.firstVisibleAllowedMs),
+  },
+  {
+    key: 'finalText',
+    label: 'final text after last token p50 / p95 ms',
+    value: (s) => pair(s.finalText.p50, s.finalText.p95),
+  },
+  {
+    key: 'other',
+    label: '  p95 private / group ms',
+    value: (s) => pair(s.finalTextPrivateP95, s.finalTextGroupP95),
+  },
+  {
+    key: 'other',
+    label: '  global budget needs (all finals)',
+    value: (s) => fmtSeconds(s.finalTextAllowedMs),
+  },
+  { key: 'other', label: 'visible updates per answer', value: (s) => ms(s.updatesPerAnswer) },
+  {
+    key: 'updatesPerSecond',
+    label: 'visible updates/s per answer (streaming)',
+    value: (s) => ms(s.updatesPerSecondStreaming),
+  },
+  {
+    key: 'other',
+    label: 'bot-wide sends+edits+drafts, max in 1 s',
+    value: (s) => `${s.maxContentCallsPerSecond}`,
+  },
+  { key: 'tooManyRequests', label: '429s received', value: (s) => `${s.tooManyRequests}` },
+  { key: 'other', label: 'Bot API calls', value: (s) => `${s.calls}` },
+  { key: 'cpu', label: 'bot CPU ms per 1,000 tokens', value: (s) => ms(s.cpuMsPer1kTokens) },
+  { key: 'other', label: '  tokens streamed / bot CPU ms', value: (s) => `${s.tokens} / ${s.cpuMs}` },
+  { key: 'rss', label: 'bot peak RSS MB (sampled)', value: (s) => `${s.peakRssMb}` },
+  { key: 'other', label: '  peak heap used MB', value: (s) => `${s.peakHeapUsedMb}` },
+  {
+    key: 'other',
+    label: 'CPU of one core % bot / world',
+    value: (s) => `${s.botCpuPercent} / ${s.worldCpuPercent}`,
+  },
+  {
+    key: 'other',
+    label: 'event-loop delay p99 ms bot / world',
+    value: (s) => pair(s.botLoopDelayP99Ms, s.worldLoopDelayP99Ms),
+  },
+  { key: 'other', label: 'wall time s', value: (s) => (s.elapsedMs / 1000).toFixed(1) },
+];
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+/** One block per scenario: Streamgram, the baseline beside it, and each target with PASS or FAIL. */
+export function formatScenario(
+  scenario: Scenario,
+  streamgram: RunSummary,
+  naive: RunSummary | undefined,
+  baselineCapMs: number,
+): { text: string; checks: TargetCheck[] } {
+  const checks = checkTargets(scenario.targets, streamgram);
+  const header = ['', 'Streamgram', ...(naive ? [`naive (cap ${baselineCapMs / 1000} s)`] : []), 'target'];
+  const lines = ROWS.map((row) => {
+    const targetCells = checks
+      .filter((check) => check.row === row.key)
+      .map((check) => `${check.target} ${check.pass ? 'PASS' : 'FAIL'}`);
+    return [row.label, row.value(streamgram), ...(naive ? [row.value(naive)] : []), targetCells.join('; ')];
+  });
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...lines].map((line) => (line[column] ?? '').length)),
+  );
+  const render = (line: string[]) =>
+    line
+      .map((cell, column) => pad(cell, widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const text = [
+    `## ${scenario.id}: ${scenario.title}; first token after ${scenario.firstTokenDelayMs} ms`,
+    render(header),
+    render(widths.map((width) => '-'.repeat(width))),
+    ...lines.map(render),
+    ...(streamgram.problems.length > 0 ? [`problems: ${streamgram.problems.join('; ')}`] : []),
+  ].join('\n');
+  return { text, checks };
+}
