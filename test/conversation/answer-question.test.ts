@@ -171,6 +171,8 @@ describe('answering a question end to end', () => {
     const [answer] = await store.waitForFinished(1);
     expect(answer).toMatchObject({ chatId: group.id, userId: alice.id, status: 'complete', content: PROSE });
     expect(store.questions()).toEqual([{ chatId: group.id, content: 'how does streaming work?' }]);
+    // Usage belongs to the member who asked, in the group where it was spent.
+    expect(store.usage()).toMatchObject([{ userId: alice.id, chatId: group.id, messageId: answer?.id }]);
     expect(world.openai.requests).toHaveLength(1);
 
     const timeline = botTimeline(telegram.timeline(group.id));
