@@ -33,6 +33,11 @@ export interface QuestionIntake {
    * the chat (with `replace`, first stopping the answer this user is waiting for).
    */
   submit(question: Question, log: Logger): void;
+  /**
+   * Adds a message to a split text still arriving from the same user, if there is one; false
+   * otherwise. In groups the later parts do not mention the bot, yet belong to the question.
+   */
+  continueText(question: Question): boolean;
   /** Ends the waits for further parts in this chat (before a command, so order is kept). */
   flush(chatId: number): void;
 }
@@ -78,24 +83,28 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
     if (active && active.userId === question.user.id) active.stop('replaced');
   }
 
-  return {
-    submit(question, log) {
-      const key = keyOf(question);
-      const open = pending.get(key);
-      if (open) {
-        open.question = mergeQuestions(open.question, question);
-        timers.clearTimeout(open.timer);
-        // A short part is the end of a split text; a long one may have more behind it.
-        if (mayBePart(question)) open.timer = timers.setTimeout(() => close(key), deps.pasteMergeMs);
-        else close(key);
-        return;
-      }
+  function continueText(question: Question): boolean {
+    const key = keyOf(question);
+    const open = pending.get(key);
+    if (!open) return false;
+    open.question = mergeQuestions(open.question, question);
+    timers.clearTimeout(open.timer);
+    // A short part is the end of a split text; a long one may have more behind it.
+    if (mayBePart(question)) open.timer = timers.setTimeout(() => close(key), deps.pasteMergeMs);
+    else close(key);
+    return true;
+  }
 
+  return {
+    continueText,
+    submit(question, log) {
+      if (continueText(question)) return;
       replaceBusyAnswer(question);
       if (deps.pasteMergeMs === 0 || !mayBePart(question)) {
         deps.submit(question, log);
         return;
       }
+      const key = keyOf(question);
       let release!: () => void;
       const complete = new Promise<void>((resolve) => {
         release = resolve;

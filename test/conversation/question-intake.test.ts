@@ -109,6 +109,15 @@ describe('createQuestionIntake', () => {
     expect(submitted.map((q) => q.text.slice(0, 3))).toEqual(['ada', 'bob']);
   });
 
+  it('continues a split text with a part that alone would not be a question (a group part without the mention)', () => {
+    const { intake, submitted } = setup();
+    expect(intake.continueText(question('stray group chatter'))).toBe(false);
+    intake.submit(question(long('@bot part 1')), log);
+    expect(intake.continueText(question('tail without mention'))).toBe(true);
+    expect(submitted.map((q) => q.text.endsWith('\ntail without mention'))).toEqual([true]);
+    expect(intake.continueText(question('later chatter'))).toBe(false);
+  });
+
   it('holds forwarded messages briefly, since they come in batches', () => {
     const { intake, submitted, timers } = setup();
     intake.submit(question('forwarded 1', { forwarded: true }), log);

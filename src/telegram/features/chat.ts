@@ -9,14 +9,22 @@ import { toQuestion } from '../to-question.js';
  * Text messages become questions. In private chats every message is one; in groups only those that
  * mention the bot or reply to it, so the bot does not answer every line of a conversation.
  */
-export function createChatFeature(deps: { submit(question: Question, ctx: BotContext): void }) {
+export function createChatFeature(deps: {
+  submit(question: Question, ctx: BotContext): void;
+  /** The next part of a split text from the same user, addressed or not (see QuestionIntake). */
+  continueText(question: Question): boolean;
+}) {
   const feature = new Composer<BotContext>();
   feature.on('message:text', (ctx, next) => {
     const message = ctx.message;
     if (message.text.startsWith('/')) return next();
     const isPrivate = ctx.chat.type === 'private';
     const addressed = isPrivate || mentionsBot(ctx) || repliesToBot(ctx);
-    if (!addressed) return next();
+    if (!addressed) {
+      const part = toQuestion(ctx.update.update_id, message, message.text);
+      if (part && deps.continueText(part)) return;
+      return next();
+    }
     const asked = isPrivate ? message.text : stripMention(message.text, ctx.me.username);
     const text = withQuote(asked, message, ctx.me.id);
     const question = toQuestion(ctx.update.update_id, message, text);

@@ -92,6 +92,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createSystemPromptFeature(shared),
     createReasoningFeature(shared),
     createChatFeature({
+      continueText: (question) => intake.continueText(question),
       submit(question, ctx) {
         const verdict = budget.check(question.user);
         if (!verdict.allowed) {

@@ -12,11 +12,17 @@ export function createUsageFeature(deps: FeatureDeps) {
     if (!user) return;
     const now = deps.now();
     const usage = deps.storage.usage;
+    const allTime = usage.totalsByModel(user.id);
+    if (allTime.length === 0) {
+      const notes = limitNotes(deps, user);
+      await ctx.reply(['No usage yet: ask me something first.', ...notes].join('\n'));
+      return;
+    }
     const { table, unreported, costShown } = renderUsageTable(
       [
         { title: 'Today', byModel: usage.totalsByModel(user.id, deps.calendar.startOfDay(now)) },
         { title: 'This month', byModel: usage.totalsByModel(user.id, deps.calendar.startOfMonth(now)) },
-        { title: 'All time', byModel: usage.totalsByModel(user.id) },
+        { title: 'All time', byModel: allTime },
       ],
       deps.config.prices,
     );

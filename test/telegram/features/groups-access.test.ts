@@ -82,6 +82,20 @@ describe('groups', () => {
     expect(openai.requests).toHaveLength(3);
   });
 
+  it('reads a long paste in a group as one question though only its first part mentions the bot', async () => {
+    world = await startGroupWorld();
+    const { telegram, openai } = world;
+    const group = telegram.createGroup({ title: 'Team' });
+    const part1 = `@${telegram.bot.username} check this config:\n${'key = value\n'.repeat(330)}`.trim();
+    telegram.userSends({ chat: group.id, from: ADA, text: part1 });
+    telegram.userSends({ chat: group.id, from: ADA, text: 'last_key = 1' });
+    await waitForAnswers(world, 1);
+    expect(openai.requests).toHaveLength(1);
+    const asked = String(openai.requests[0]?.messages.at(-1)?.content);
+    expect(asked.startsWith('check this config:\nkey = value')).toBe(true);
+    expect(asked.endsWith('key = value\nlast_key = 1')).toBe(true);
+  });
+
   it('keeps a forum topic’s answer in its thread and lets only the asker (or an admin) stop it', async () => {
     world = await startGroupWorld({ ADMIN_USERS: '9999' });
     const { telegram, openai } = world;
