@@ -1,0 +1,256 @@
+import { MESSAGE_TEXT_LIMIT, type TelegramEntity, type TelegramText } from '../telegram-text.js';
+import { isGraphemeBoundary } from './display-width.js';
+import { capEntities, normalizeEntities } from './entity-rules.js';
+import {
+  allDefinitions,
+  createFlowDoc,
+  cursorAt,
+  type FlowBlock,
+  type FlowDoc,
+  flowBlocks,
+} from './flow-doc.js';
+import type { RenderedBlock } from './render-blocks.js';
+import { forceSplitBlock, isSettled, renderStandalone, sliceRendered, splitBlock } from './split-block.js';
+import { repairStreamingTail } from './streaming-repair.js';
+import type { AnswerSource, RenderedPart, RenderPartsOptions, SourceCursor } from './types.js';
+
+const SEPARATOR = '\n\n';
+// Below this much room left in a part, a long block starts a fresh part instead of being cut to fit.
+const MIN_ROOM = 0.25;
+
+interface Entry {
+  kind: FlowDoc['kind'];
+  rendered: RenderedBlock;
+  /** Set when the entry is a whole block still being written (re-rendered with repairs at the end). */
+  growing?: FlowBlock;
+}
+
+interface Draft {
+  entries: Entry[];
+  length: number;
+  end?: SourceCursor;
+}
+
+function draftLength(entries: Entry[]): number {
+  return entries.reduce(
+    (sum, entry, index) => sum + entry.rendered.text.length + (index > 0 ? SEPARATOR.length : 0),
+    0,
+  );
+}
+
+function assemble(entries: Entry[], reasoning: RenderPartsOptions['reasoning']): TelegramText {
+  let text = '';
+  const entities: TelegramEntity[] = [];
+  let quoteStart = -1;
+  const quoteType = reasoning === 'collapsed' ? 'expandable_blockquote' : 'blockquote';
+  for (const entry of entries) {
+    if (entry.rendered.text.length === 0) continue;
+    if (text.length > 0) {
+      if (quoteStart >= 0 && entry.kind !== 'reasoning') {
+        entities.push({ type: quoteType, offset: quoteStart, length: text.length - quoteStart });
+        quoteStart = -1;
+      }
+      text += SEPARATOR;
+    }
+    if (entry.kind === 'reasoning' && quoteStart < 0) quoteStart = text.length;
+    for (const entity of entry.rendered.entities)
+      entities.push({ ...entity, offset: entity.offset + text.length });
+    text += entry.rendered.text;
+  }
+  if (quoteStart >= 0)
+    entities.push({ type: quoteType, offset: quoteStart, length: text.length - quoteStart });
+  return { text, entities: capEntities(text, normalizeEntities(text, entities)) };
+}
+
+/** Cuts an over-long in-progress part for display only; it is never committed in this shape. */
+function truncate(part: TelegramText, limit: number): TelegramText {
+  if (part.text.length <= limit) return part;
+  let at = limit - 1;
+  const blank = part.text.lastIndexOf(' ', at);
+  if (blank > limit * 0.8) at = blank;
+  while (at > 1 && !isGraphemeBoundary(part.text, at)) at--;
+  const head = sliceRendered(part, 0, at);
+  const text = `${head.text}…`;
+  return { text, entities: capEntities(text, normalizeEntities(text, head.entities)) };
+}
+
+/** Re-renders the block still being written with its unfinished tail tidied (see streaming-repair). */
+function repairGrowing(entry: Entry): RenderedBlock {
+  const block = entry.growing!;
+  const flow = block.flow;
+  const defs = allDefinitions(flow);
+  const repaired = repairStreamingTail(defs + flow.doc.slice(block.start));
+  return renderStandalone(flow, repaired);
+}
+
+/**
+ * The cursor's prefix belongs to the reasoning while the reasoning is not used up. A cursor at
+ * the very end of the reasoning still carrying a prefix (the rest of a cut that had to be carried
+ * as text) also continues the reasoning: answer cursors with a prefix always point past the
+ * answer's start.
+ */
+function isReasoningPhase(reasoning: string, from: SourceCursor): boolean {
+  if (from.reasoningOffset < reasoning.length) return true;
+  return (
+    reasoning.length > 0 &&
+    from.reasoningOffset === reasoning.length &&
+    from.textOffset === 0 &&
+    from.prefix.length > 0
+  );
+}
+
+function buildFlows(source: AnswerSource, from: SourceCursor, options: RenderPartsOptions): FlowDoc[] {
+  const reasoning = source.reasoning ?? '';
+  const inReasoning = isReasoningPhase(reasoning, from);
+  const answer = source.text.slice(Math.min(from.textOffset, source.text.length));
+  const flows: FlowDoc[] = [];
+  if (inReasoning && options.reasoning !== 'hidden') {
+    flows.push(
+      createFlowDoc({
+        kind: 'reasoning',
+        doc: from.prefix + reasoning.slice(from.reasoningOffset),
+        contentStart: from.prefix.length,
+        sourceBase: from.reasoningOffset,
+        // Once the answer has begun, the thinking is done.
+        streaming: !options.final && answer.trim().length === 0,
+        plain: true,
+      }),
+    );
+  }
+  const answerPrefix = inReasoning ? '' : from.prefix;
+  if (answer.trim().length > 0 || (!inReasoning && answerPrefix.length > 0)) {
+    flows.push(
+      createFlowDoc({
+        kind: 'answer',
+        doc: answerPrefix + answer,
+        contentStart: answerPrefix.length,
+        sourceBase: Math.min(from.textOffset, source.text.length),
+        streaming: !options.final,
+        plain: false,
+      }),
+    );
+  }
+  return flows;
+}
+
+/**
+ * Renders the answer from `from` on into Telegram parts of at most `limit` UTF-16 units each.
+ *
+ * - Parts break between top-level blocks; a block longer than a part is cut inside (code between
+ *   lines and reopened with its language, lists between items, quotes between paragraphs, tables
+ *   between rows with the header repeated, text at a line, sentence, word or letter boundary).
+ * - Every part but the last is complete: its `end` cursor is settled (text exists beyond it), and
+ *   rendering from that cursor yields exactly the parts that follow. Commit those, keep the last.
+ * - While streaming, the end of the text is tidied (unclosed `**`, `` ` ``, links, fence lines)
+ *   and the last part is shortened with `…` if no settled cut exists yet.
+ * - Reasoning comes first, as a quote (`quote`) or expandable quote (`collapsed`), text only.
+ * - Returns `[]` when nothing visible is left from the cursor.
+ */
+export function renderTelegramParts(
+  source: AnswerSource,
+  from: SourceCursor,
+  options: RenderPartsOptions,
+): RenderedPart[] {
+  const limit = options.limit ?? MESSAGE_TEXT_LIMIT;
+  const reasoningLength = (source.reasoning ?? '').length;
+  const flows = buildFlows(source, from, options);
+  const queue: FlowBlock[] = flows.flatMap(flowBlocks);
+
+  const cursorFor = (flow: FlowDoc, offset: number, prefix: string): SourceCursor =>
+    flow.kind === 'reasoning'
+      ? { reasoningOffset: offset, textOffset: Math.min(from.textOffset, source.text.length), prefix }
+      : { reasoningOffset: Math.max(reasoningLength, from.reasoningOffset), textOffset: offset, prefix };
+
+  const drafts: Draft[] = [];
+  let current: Entry[] = [];
+  const commit = (end: SourceCursor): void => {
+    drafts.push({ entries: current, length: draftLength(current), end });
+    current = [];
+  };
+  // A finished block is followed by more text; the growing one needs a settled start.
+  const boundaryStable = (block: FlowBlock): boolean =>
+    !block.growing || isSettled(block.flow.doc.slice(block.start));
+  const entryOf = (block: FlowBlock): Entry =>
+    block.growing
+      ? { kind: block.flow.kind, rendered: block, growing: block }
+      : { kind: block.flow.kind, rendered: block };
+
+  let index = 0;
+  while (index < queue.length) {
+    const block = queue[index]!;
+    if (block.text.length === 0) {
+      index++;
+      continue;
+    }
+    const used = draftLength(current);
+    const separator = current.length > 0 ? SEPARATOR.length : 0;
+    if (used + separator + block.text.length <= limit) {
+      current.push(entryOf(block));
+      index++;
+      continue;
+    }
+    const canBreakBefore = current.length > 0 && block.start >= 0 && boundaryStable(block);
+    const room = current.length > 0 ? limit - used - separator : limit;
+    if (canBreakBefore && (block.text.length <= limit || room < limit * MIN_ROOM)) {
+      const cursor = cursorAt(block.flow, block.start, '');
+      commit(cursorFor(block.flow, cursor.offset, cursor.prefix));
+      continue;
+    }
+    const split =
+      splitBlock(block, room) ?? (current.length === 0 ? forceSplitBlock(block, room) : undefined);
+    if (split) {
+      current.push({ kind: block.flow.kind, rendered: split.head });
+      commit(cursorFor(block.flow, split.cursor.offset, split.cursor.prefix));
+      queue.splice(index, 1, ...split.tail);
+      continue;
+    }
+    if (canBreakBefore) {
+      const cursor = cursorAt(block.flow, block.start, '');
+      commit(cursorFor(block.flow, cursor.offset, cursor.prefix));
+      continue;
+    }
+    // Only a block still being written gets here: show it (shortened) until a settled cut exists.
+    current.push(entryOf(block));
+    index++;
+  }
+  if (current.length > 0) drafts.push({ entries: current, length: draftLength(current) });
+
+  const last = drafts[drafts.length - 1];
+  if (last && !options.final) {
+    const tail = last.entries[last.entries.length - 1];
+    if (tail?.growing) {
+      tail.rendered = repairGrowing(tail);
+      if (tail.rendered.text.length === 0) last.entries.pop();
+    }
+    if (last.entries.length === 0) drafts.pop();
+  }
+
+  const finalEnd: SourceCursor = {
+    reasoningOffset: Math.max(reasoningLength, from.reasoningOffset),
+    textOffset: source.text.length,
+    prefix: '',
+  };
+  const parts: RenderedPart[] = drafts.map((draft) => {
+    const text = assemble(draft.entries, options.reasoning);
+    return { ...truncate(text, limit), end: draft.end ?? finalEnd };
+  });
+  const visible = parts.filter((part) => part.text.length > 0);
+  if (visible.length === 0 && options.final) return rawFallback(source, from, options, limit, finalEnd);
+  return visible;
+}
+
+/** Markdown that renders to nothing visible but has text (only definitions, an empty fence): show it. */
+function rawFallback(
+  source: AnswerSource,
+  from: SourceCursor,
+  options: RenderPartsOptions,
+  limit: number,
+  end: SourceCursor,
+): RenderedPart[] {
+  const answer = source.text.slice(Math.min(from.textOffset, source.text.length)).trim();
+  const reasoning =
+    options.reasoning === 'hidden' ? '' : (source.reasoning ?? '').slice(from.reasoningOffset).trim();
+  const raw = answer || reasoning;
+  if (!/[\p{L}\p{N}]/u.test(raw)) return [];
+  return [{ ...truncate({ text: raw, entities: [] }, limit), end }];
+}
