@@ -20,6 +20,11 @@ const ROWS: Row[] = [
   { key: 'other', label: 'not finished at the end', value: (s) => `${s.unfinished}` },
   { key: 'duplicates', label: 'duplicate messages', value: (s) => `${s.duplicateMessages}` },
   {
+    key: 'other',
+    label: 'model request after question p50 / p95 ms',
+    value: (s) => pair(s.modelRequest.p50, s.modelRequest.p95),
+  },
+  {
     key: 'firstVisible',
     label: 'first text after first token p50 / p95 ms',
     value: (s) => pair(s.firstVisible.p50, s.firstVisible.p95),

@@ -25,6 +25,8 @@ export interface RunSummary {
   unfinished: number;
   duplicatedAnswers: number;
   duplicateMessages: number;
+  /** Question → the bot's model request, ms: how fast the bot takes a burst of questions in. */
+  modelRequest: Quantiles;
   /** Model first token → first visible text, ms. */
   firstVisible: Quantiles;
   /** What the global budget needs to show every answer's first text, given the first tokens' times. */
@@ -110,6 +112,7 @@ export function summarizeRun(input: {
     unfinished: count((answer) => answer.completeAt === undefined),
     duplicatedAnswers: count((answer) => answer.duplicates > 0),
     duplicateMessages: answers.reduce((sum, answer) => sum + answer.duplicates, 0),
+    modelRequest: quantiles(answers.map((answer) => minus(answer.requestAt, world.askedAt))),
     firstVisible: quantiles(answers.map((answer) => minus(answer.firstVisibleAt, answer.firstTokenAt))),
     firstVisibleAllowedMs: allowedMs(answers.map((answer) => answer.firstTokenAt)),
     finalText: quantiles(answers.map(finalOf)),
