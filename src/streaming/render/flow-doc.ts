@@ -37,7 +37,8 @@ export function lineStart(doc: string, index: number): number {
   return doc.lastIndexOf('\n', index - 1) + 1;
 }
 
-export function createFlowDoc(options: {
+/** What to parse for one flow; see `FlowDoc` for the meaning of the fields. */
+export interface FlowSpec {
   kind: FlowDoc['kind'];
   doc: string;
   contentStart: number;
@@ -45,7 +46,9 @@ export function createFlowDoc(options: {
   lookaheadEnd?: number;
   streaming: boolean;
   plain: boolean;
-}): FlowDoc {
+}
+
+export function createFlowDoc(options: FlowSpec): FlowDoc {
   const root = parseMarkdown(options.doc);
   const { map, nodes } = collectDefinitions(root);
   return {

@@ -4,6 +4,7 @@
  */
 
 export { capEntities, normalizeEntities } from './entity-rules.js';
+export { createPartRenderer, type PartRendererOptions, type RenderParts } from './part-renderer.js';
 export { plainTextParts, renderMarkdown } from './render-markdown.js';
 export { renderTelegramParts } from './render-parts.js';
 export {

@@ -7,6 +7,7 @@ import {
   cursorAt,
   type FlowBlock,
   type FlowDoc,
+  type FlowSpec,
   flowBlocks,
 } from './flow-doc.js';
 import type { RenderedBlock } from './render-blocks.js';
@@ -99,39 +100,40 @@ function isReasoningPhase(reasoning: string, from: SourceCursor): boolean {
   );
 }
 
-function buildFlows(source: AnswerSource, from: SourceCursor, options: RenderPartsOptions): FlowDoc[] {
+function flowSpecs(source: AnswerSource, from: SourceCursor, options: RenderPartsOptions): FlowSpec[] {
   const reasoning = source.reasoning ?? '';
   const inReasoning = isReasoningPhase(reasoning, from);
   const answer = source.text.slice(Math.min(from.textOffset, source.text.length));
-  const flows: FlowDoc[] = [];
+  const specs: FlowSpec[] = [];
   if (inReasoning && options.reasoning !== 'hidden') {
-    flows.push(
-      createFlowDoc({
-        kind: 'reasoning',
-        doc: from.prefix + reasoning.slice(from.reasoningOffset),
-        contentStart: from.prefix.length,
-        sourceBase: from.reasoningOffset,
-        // Once the answer has begun, the thinking is done.
-        streaming: !options.final && answer.trim().length === 0,
-        plain: true,
-      }),
-    );
+    specs.push({
+      kind: 'reasoning',
+      doc: from.prefix + reasoning.slice(from.reasoningOffset),
+      contentStart: from.prefix.length,
+      sourceBase: from.reasoningOffset,
+      // Once the answer has begun, the thinking is done.
+      streaming: !options.final && answer.trim().length === 0,
+      plain: true,
+    });
   }
   const answerPrefix = inReasoning ? '' : from.prefix;
   if (answer.trim().length > 0 || (!inReasoning && answerPrefix.length > 0)) {
-    flows.push(
-      createFlowDoc({
-        kind: 'answer',
-        doc: answerPrefix + answer,
-        contentStart: answerPrefix.length,
-        sourceBase: Math.min(from.textOffset, source.text.length),
-        streaming: !options.final,
-        plain: false,
-      }),
-    );
+    specs.push({
+      kind: 'answer',
+      doc: answerPrefix + answer,
+      contentStart: answerPrefix.length,
+      sourceBase: Math.min(from.textOffset, source.text.length),
+      streaming: !options.final,
+      plain: false,
+    });
   }
-  return flows;
+  return specs;
 }
+
+/** Parses and renders a flow's top-level blocks; the incremental renderer reuses earlier work. */
+export type BlockSource = (spec: FlowSpec) => FlowBlock[];
+
+const freshBlocks: BlockSource = (spec) => flowBlocks(createFlowDoc(spec));
 
 /**
  * Renders the answer from `from` on into Telegram parts of at most `limit` UTF-16 units each.
@@ -151,10 +153,18 @@ export function renderTelegramParts(
   from: SourceCursor,
   options: RenderPartsOptions,
 ): RenderedPart[] {
+  return renderPartsFrom(source, from, options, freshBlocks);
+}
+
+export function renderPartsFrom(
+  source: AnswerSource,
+  from: SourceCursor,
+  options: RenderPartsOptions,
+  blocksFor: BlockSource,
+): RenderedPart[] {
   const limit = options.limit ?? MESSAGE_TEXT_LIMIT;
   const reasoningLength = (source.reasoning ?? '').length;
-  const flows = buildFlows(source, from, options);
-  const queue: FlowBlock[] = flows.flatMap(flowBlocks);
+  const queue: FlowBlock[] = flowSpecs(source, from, options).flatMap(blocksFor);
 
   const cursorFor = (flow: FlowDoc, offset: number, prefix: string): SourceCursor =>
     flow.kind === 'reasoning'

@@ -45,16 +45,23 @@ interface Candidate {
   closers: string;
   /** Exact rendered length of the head when it is a prefix of the block's rendering. */
   rendered?: number;
-  codeLine?: boolean;
 }
 
 // A part should be at least this full before we accept a rougher cut to fill it more.
 const MIN_FILL = 0.5;
 const MAX_PROBES = 14;
 
-/** Text after a split exists and is settled: at least one whole word, or a whole line. */
+/**
+ * While streaming, is a cut before `tail` settled, so the head can never change? The tail needs a
+ * whole word, and its first line must be complete unless it starts with a letter: a line still
+ * being typed that starts with block syntax may yet turn into a continuation of the head
+ * (`***` becoming `*** b`, `# ` becoming `#tag`).
+ */
 export function isSettled(tail: string): boolean {
-  return /\S\s/.test(tail);
+  if (!/\S\s/.test(tail)) return false;
+  const newline = tail.indexOf('\n');
+  if (newline >= 0 && tail.slice(0, newline).trim().length > 0) return true;
+  return /^[ \t]*[\p{L}\p{N}]/u.test(tail) && !/^[ \t]*\d{1,9}[.)]/.test(tail);
 }
 
 function eol(doc: string, index: number): number {
@@ -231,7 +238,6 @@ function addCodeCuts(walk: Walk, node: Code, path: Nodes[]): void {
           openers,
           closers: '',
           rendered: renderedLine - 1,
-          codeLine: true,
         });
       }
     }
@@ -360,13 +366,7 @@ function makeHead(walk: Walk, candidate: Candidate): RenderedBlock {
 }
 
 function isStable(walk: Walk, candidate: Candidate): boolean {
-  if (!walk.block.growing) return true;
-  const tail = walk.flow.doc.slice(candidate.at);
-  if (candidate.codeLine) {
-    const line = tail.slice(0, tail.indexOf('\n') + 1);
-    return line.length > 0 && isSettled(tail);
-  }
-  return isSettled(tail);
+  return !walk.block.growing || isSettled(walk.flow.doc.slice(candidate.at));
 }
 
 /**
