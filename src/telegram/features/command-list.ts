@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandInfo[] = [
   { command: 'stats', description: 'Usage of all users (admins)', scopes: ['admin'] },
 ];
 
+/** A menu is a nicety: start-up never waits longer than this for one. */
+const MENU_CALL_TIMEOUT_MS = 10_000;
+
+type MenuScope = NonNullable<Parameters<Api['setMyCommands']>[1]>['scope'];
+
 const menu = (scope: CommandInfo['scopes'][number]) =>
   COMMANDS.filter((info) => info.scopes.includes(scope)).map(({ command, description }) => ({
     command,
@@ -40,26 +45,29 @@ const menu = (scope: CommandInfo['scopes'][number]) =>
  */
 export async function registerCommandMenus(
   api: Api,
-  options: { adminIds: Iterable<number>; log: Logger },
+  options: { adminIds: Iterable<number>; log: Logger; timeoutMs?: number },
 ): Promise<void> {
-  const calls: [string, () => Promise<unknown>][] = [
-    ['default', () => api.setMyCommands(menu('private'))],
-    ['all_private_chats', () => api.setMyCommands(menu('private'), { scope: { type: 'all_private_chats' } })],
-    ['all_group_chats', () => api.setMyCommands(menu('group'), { scope: { type: 'all_group_chats' } })],
-    ...[...options.adminIds].map(
-      (id) =>
-        [`admin ${id}`, () => api.setMyCommands(menu('admin'), { scope: { type: 'chat', chat_id: id } })] as [
-          string,
-          () => Promise<unknown>,
-        ],
-    ),
+  const menus: [string, BotCommand[], MenuScope | undefined][] = [
+    ['default', menu('private'), undefined],
+    ['all_private_chats', menu('private'), { type: 'all_private_chats' }],
+    ['all_group_chats', menu('group'), { type: 'all_group_chats' }],
+    ...[...options.adminIds].map((id): [string, BotCommand[], MenuScope] => [
+      `admin ${id}`,
+      menu('admin'),
+      { type: 'chat', chat_id: id },
+    ]),
   ];
-  for (const [scope, call] of calls) {
+  for (const [name, commands, scope] of menus) {
     try {
-      await call();
+      await api.setMyCommands(
+        commands,
+        scope === undefined ? {} : { scope },
+        // grammY types its signal with the abort-controller polyfill; Node's own is what it uses.
+        AbortSignal.timeout(options.timeoutMs ?? MENU_CALL_TIMEOUT_MS) as Parameters<Api['setMyCommands']>[2],
+      );
     } catch (error) {
       // An admin who never opened a chat with the bot makes Telegram answer "chat not found".
-      options.log.warn({ err: error, scope }, 'could not set the command menu');
+      options.log.warn({ err: error, scope: name }, 'could not set the command menu');
     }
   }
 }

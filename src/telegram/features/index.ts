@@ -20,6 +20,7 @@ import { createReasoningFeature } from './reasoning.js';
 import { createStartHelpFeature } from './start-help.js';
 import { createStatsFeature } from './stats.js';
 import { createStopFeature } from './stop.js';
+import { reportStorageTrouble } from './storage-trouble.js';
 import { createSystemPromptFeature } from './system-prompt.js';
 import { createUsageFeature } from './usage.js';
 import { formatTokens } from './usage-table.js';
@@ -77,6 +78,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
   };
 
   const composer = new Composer<BotContext>();
+  composer.use(reportStorageTrouble);
   // A command ends any wait for the rest of a split text first, so the text keeps its place before it.
   composer.on('message::bot_command', (ctx, next) => {
     intake.flush(ctx.chat.id);

@@ -56,7 +56,11 @@ describe('stopping an answer', () => {
     // The request is on record though the provider reported no usage for it.
     expect(usageRows(world)[0]).toEqual({ message_id: stored[0]?.id, input_tokens: null });
     // The waiting question was answered next, with the stopped answer as history.
-    expect(openai.requests[1]?.messages.at(-1)).toEqual({ role: 'user', content: 'And then something else' });
+    expect(openai.requests[1]?.messages.filter((m) => m.role !== 'system')).toEqual([
+      { role: 'user', content: 'Tell me the Greek alphabet' },
+      { role: 'assistant', content: stored[0]?.content },
+      { role: 'user', content: 'And then something else' },
+    ]);
   });
 
   it('the inline Stop button does the same; a button for another chat’s answer stops nothing', async () => {
