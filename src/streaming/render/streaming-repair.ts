@@ -11,15 +11,25 @@ import { endOf, startOf } from './render-blocks.js';
  * render shows exactly what the model wrote.
  */
 export function repairStreamingTail(markdown: string): string {
-  const dropped = dropIncompleteLastLine(markdown);
-  const root = parseMarkdown(dropped);
-  return repairInline(dropped, root) ?? dropped;
+  let text = dropIncompleteLastLine(markdown);
+  let root = parseMarkdown(text);
+  // A marker run at the very end is an opener being typed (`the **`) or a closer half typed
+  // (`~~old~`): drop it; a real closer comes back below, matched to its opener.
+  const trailing = /(?:^|[^\\])([*_~`]+)$/.exec(text.trimEnd());
+  if (trailing && lastLeaf(root, text.trimEnd().length)) {
+    const stripped = text.trimEnd().slice(0, text.trimEnd().length - trailing[1]!.length);
+    if (stripped.trim().length > 0) {
+      text = stripped;
+      root = parseMarkdown(text);
+    }
+  }
+  return repairInline(text, root) ?? text;
 }
 
 // A last line (not yet ended by a newline) holding only block syntax: list or quote markers, a
 // setext or table underline, a task box, a fence being opened or closed.
 const MARKER_ONLY_LINES = [
-  /^[ \t>]*[-+*=_#~|:. \t]*$/,
+  /^[ \t>]*[-+*=_#~|:.` \t]*$/,
   /^[ \t>]*\d{1,9}[.)]?[ \t]*$/,
   /^[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]+\[[ xX]?\]?[ \t]*$/,
   /^[ \t>]*(?:`{3,}|~{3,})/,
@@ -38,13 +48,16 @@ function dropIncompleteLastLine(markdown: string): string {
 function lastLeaf(root: Root, textEnd: number): Nodes | undefined {
   let node: Nodes | undefined = root.children[root.children.length - 1];
   while (node) {
-    if (node.type === 'paragraph' || node.type === 'heading')
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
       return endOf(node) >= textEnd ? node : undefined;
+    }
     if (
       node.type === 'blockquote' ||
       node.type === 'list' ||
       node.type === 'listItem' ||
-      node.type === 'footnoteDefinition'
+      node.type === 'footnoteDefinition' ||
+      node.type === 'table' ||
+      node.type === 'tableRow'
     ) {
       node = node.children[node.children.length - 1];
       continue;

@@ -266,6 +266,41 @@ describe('renderMarkdown: final versus streaming', () => {
     }
   });
 
+  it('does not flash raw markers at the end while a rich answer streams in', () => {
+    const sample = [
+      '## Setup',
+      '',
+      'First, install the **dependencies** with `npm install`, then read the [guide](https://g.example/start).',
+      'Use *italic* for ~~old~~ notes and ||spoilers|| sparingly.',
+      '',
+      '1. Create a file:',
+      '   ```ts',
+      '   export const x = 1;',
+      '   ```',
+      '2. Run **`npm test`** and check the output.',
+      '',
+      '> **Note:** quotes work too, with [links](https://e.example).',
+      '',
+      '| Option | Default |',
+      '|:-------|--------:|',
+      '| `limit` | 4096 |',
+      '',
+      'Visit <https://example.com> or www.example.org. Done!',
+    ].join('\n');
+    const raw = /\*\*|__|~~|\]\(|\|\||(^|[^`])`(?!`)|\[(?![ x]\])/;
+    for (let end = 1; end <= sample.length; end++) {
+      const out = renderMarkdown(sample.slice(0, end), { final: false });
+      expect(out.text.slice(-30), JSON.stringify(sample.slice(0, end).slice(-30))).not.toMatch(raw);
+    }
+    expect(renderMarkdown('Use *italic* for ~~old~', { final: false })).toEqual({
+      text: 'Use italic for old',
+      entities: [
+        { type: 'italic', offset: 4, length: 6 },
+        { type: 'strikethrough', offset: 15, length: 3 },
+      ],
+    });
+  });
+
   it('leaves intraword and spaced markers alone while streaming', () => {
     expect(renderMarkdown('2 * 3 = 6 and snake_case_name', { final: false }).text).toBe(
       '2 * 3 = 6 and snake_case_name',
