@@ -39,6 +39,8 @@ describe('conversations', () => {
     telegram.userSends({ chat: user.id, text: 'Q3' });
     await waitForAnswers(world, 3);
     expect(withoutSystem(openai.requests[2]?.messages ?? [])).toEqual([{ role: 'user', content: 'Q3' }]);
+    const alias = await sendAndWaitReply(telegram, { chat: user.id, text: '/reset' });
+    expect(alias.text).toMatch(/^🆕 New conversation/);
 
     // A reply to the first answer picks up the old conversation at that point.
     const firstAnswer = JSON.parse(answers(world)[0]?.telegram_message_ids ?? '[]')[0] as number;
