@@ -48,7 +48,13 @@ export interface ManagedAnswerDelivery extends AnswerDelivery {
 
 const START_CURSOR: SourceCursor = { reasoningOffset: 0, textOffset: 0, prefix: '' };
 const EMPTY_TEXT: TelegramText = { text: '', entities: [] };
-const PRIORITY_RANK: Record<CallPriority, number> = { final: 0, first: 1, update: 2, background: 3 };
+const PRIORITY_RANK: Record<CallPriority, number> = {
+  final: 0,
+  first: 1,
+  placeholder: 2,
+  update: 3,
+  background: 4,
+};
 
 /** The live message in edit mode: the one being edited while its part grows. */
 interface LiveMessage {

@@ -12,15 +12,22 @@ import {
 import type { ChatType, DeliveryTimers } from './types.js';
 
 /**
- * `final`: commits and final text; `first`: the first visible text of an answer; `update`: intermediate
- * frames; `background`: chat actions, which must never delay a frame.
+ * `final`: commits and final text; `first`: the first visible text of an answer; `placeholder`: the
+ * empty "Thinking…" draft, which must never delay another answer's real first text; `update`:
+ * intermediate frames; `background`: chat actions, which must never delay a frame.
  */
-export type CallPriority = 'final' | 'first' | 'update' | 'background';
+export type CallPriority = 'final' | 'first' | 'placeholder' | 'update' | 'background';
 
 export interface CallRequest {
   chatId: number;
   chatType: ChatType;
   priority: CallPriority;
+  /**
+   * `chat` (default): charged to the chat's budget and to the bot's. `bot`: charged to the bot-wide
+   * budget only (chat actions: Telegram counts them against the bot's limit, not the chat's); such a
+   * call still waits out the chat's 429 hold, but neither waits for nor delays the chat's frames.
+   */
+  scope?: 'chat' | 'bot';
   /** Aborting withdraws the request; `acquire` then resolves `undefined`. */
   signal?: AbortSignal;
 }
@@ -43,7 +50,15 @@ export interface RateGate {
   close(): Promise<void>;
 }
 
-const PRIORITY_RANK: Record<CallPriority, number> = { final: 0, first: 1, update: 5, background: 9 };
+const PRIORITIES: readonly CallPriority[] = ['final', 'first', 'placeholder', 'update', 'background'];
+const PRIORITY_RANK = Object.fromEntries(PRIORITIES.map((priority, rank) => [priority, rank])) as Record<
+  CallPriority,
+  number
+>;
+
+/** How far behind its spacing the global clock may fall (event loop blocked) and still catch up at once. */
+const CATCH_UP_MS = 500;
+const WINDOW_MS = 1000;
 
 interface Waiter {
   rank: number;
@@ -59,21 +74,47 @@ interface ChatState {
   heldUntil: number;
   inFlight: boolean;
   waiters: Waiter[];
-  /** Ranks of this chat's turns waiting in the global queue. */
-  queuedTurns: number[];
+  /** This chat's one place in the global queue; an entry that is no longer this one is stale. */
+  turn: ChatTurn | undefined;
   timer: unknown;
   timerAt: number;
 }
 
+interface ChatTurn {
+  kind: 'chat';
+  chat: ChatState;
+  rank: number;
+}
+
+/** A `bot`-scope request (a chat action): it waits in the global queue itself. */
+interface BotTurn {
+  kind: 'bot';
+  chatId: number;
+  rank: number;
+  waiter: Waiter;
+  /** `parked`: out of the queue until the chat's 429 hold ends (`timer`). */
+  state: 'queued' | 'parked' | 'done';
+  timer: unknown;
+}
+
+type Turn = ChatTurn | BotTurn;
+
 /**
  * How the work is split, and why:
- * - The global budget and the cross-chat order are one Bottleneck limiter (`maxConcurrent: 1`,
- *   `minTime: 1000/globalPerSecond`, priorities). Each chat has at most one turn per priority waiting in it,
- *   so FIFO within a priority is round-robin across chats: a chat goes to the back after every call,
- *   however fast its model writes. `maxConcurrent: 1` keeps Bottleneck from committing more than one turn
- *   ahead, so a final that arrives late still overtakes queued updates. A turn only grants; the Telegram
- *   call runs outside the limiter, so slow calls never slow other chats. This limiter is the part a Redis
- *   datastore can share between processes with the same API.
+ * - The cross-chat order is a plain priority queue here: one FIFO per priority, each chat in it at most
+ *   once (at its best waiting priority), so FIFO is round-robin across chats — a chat goes to the back
+ *   after every call, however fast its model writes. Withdrawn or superseded turns stay in the queue as
+ *   stale entries that are skipped for free when they come up: they never use a global slot.
+ * - The global pace: turns are spaced `1000/globalPerSecond` ms apart on a virtual clock that may run up
+ *   to CATCH_UP_MS behind real time, and never more than `globalPerSecond` go in any 1 s window. When
+ *   the event loop was blocked (the SDK's stream parsing, rendering), every turn that fell due meanwhile
+ *   is granted in the same round, so the budget is used under CPU load instead of one turn per round.
+ * - The global budget itself is kept by Bottleneck, as a reservoir of calls left in the sliding second:
+ *   each round of grants is one job weighing as many calls as it may grant, and what it granted is given
+ *   back one second later. That counter is the part a Bottleneck Redis datastore can share between bot
+ *   processes with the same API; the queue stays per process. A Bottleneck job per call (what this gate
+ *   did first) costs at least one event-loop round per call in its datastore, which under load let out
+ *   as little as 1 call a second where 30 were allowed.
  * - Per-chat budgets are a small token bucket here, not a Bottleneck per chat: a chained chat limiter
  *   charges a call when it enters the global queue rather than when it goes out (which lets calls bunch up
  *   under global congestion), cannot express a 429 hold, and a Group would add a limiter per chat.
@@ -86,9 +127,22 @@ export function createRateGate(
 ): RateGate & { readonly trackedChats: number } {
   const options: GateOptions = resolveGateOptions(deps.options);
   const timers = deps.timers ?? systemTimers;
-  const limiter = new Bottleneck({ maxConcurrent: 1, minTime: Math.ceil(1000 / options.globalPerSecond) });
+  const spacingMs = Math.ceil(1000 / options.globalPerSecond);
+  const windowLimit = Math.max(1, Math.floor(options.globalPerSecond));
+  const limiter = new Bottleneck({ maxConcurrent: null, minTime: 0, reservoir: windowLimit });
   const chats = new Map<number, ChatState>();
+  const queues: Turn[][] = PRIORITIES.map(() => []);
+  /** Entries in `queues` that may still be granted (stale ones are not counted). */
+  let liveTurns = 0;
+  /** Grant times of the last `windowLimit` grants, oldest first. */
+  const recentGrants: number[] = [];
+  let nextSlotAt = Number.NEGATIVE_INFINITY;
+  let batchPending = false;
+  let pumpTimer: unknown;
+  let pumpAt = Number.POSITIVE_INFINITY;
   const recentRateLimits: { chatId: number; at: number; until: number }[] = [];
+  const refundTimers = new Set<unknown>();
+  const parkedBotTurns = new Set<BotTurn>();
   let globalHeldUntil = 0;
   let seq = 0;
   let closed = false;
@@ -113,7 +167,7 @@ export function createRateGate(
         heldUntil: 0,
         inFlight: false,
         waiters: [],
-        queuedTurns: [],
+        turn: undefined,
         timer: undefined,
         timerAt: 0,
       };
@@ -122,9 +176,10 @@ export function createRateGate(
     return chat;
   }
 
-  function readyAt(chat: ChatState, now: number): number {
+  /** When the chat's own budget and hold allow a call (the bot-wide pace is the queue's business). */
+  function chatReadyAt(chat: ChatState, now: number): number {
     refillTokenBucket(chat.bucket, chat.budget, now);
-    return Math.max(chat.heldUntil, globalHeldUntil, tokenBucketReadyAt(chat.bucket, chat.budget, now));
+    return Math.max(chat.heldUntil, tokenBucketReadyAt(chat.bucket, chat.budget, now));
   }
 
   function wakeAt(chat: ChatState, at: number): void {
@@ -149,12 +204,27 @@ export function createRateGate(
     return best;
   }
 
+  function dropChatTurn(chat: ChatState): void {
+    if (!chat.turn) return;
+    chat.turn = undefined;
+    liveTurns -= 1;
+  }
+
+  function enqueue(turn: Turn): void {
+    // Only time spent with turns waiting can be caught up on; an idle gate earns no burst.
+    if (liveTurns <= 0) nextSlotAt = Math.max(nextSlotAt, timers.now());
+    queues[turn.rank]!.push(turn);
+    liveTurns += 1;
+    pump();
+  }
+
+  /** Puts the chat in the global queue (or takes it out) to match its best waiter and its own budget. */
   function dispatch(chat: ChatState): void {
     if (closed || chat.inFlight) return;
     const now = timers.now();
     const best = bestWaiter(chat);
     if (!best) {
-      if (chat.queuedTurns.length > 0) return;
+      dropChatTurn(chat);
       const idleAt = Math.max(chat.heldUntil, tokenBucketIdleAt(chat.bucket, chat.budget));
       if (idleAt <= now) {
         if (chat.timer !== undefined) timers.clearTimeout(chat.timer);
@@ -164,32 +234,130 @@ export function createRateGate(
       }
       return;
     }
-    const at = readyAt(chat, now);
+    const at = chatReadyAt(chat, now);
     if (at > now) {
+      dropChatTurn(chat);
       wakeAt(chat, at);
       return;
     }
-    // A queued turn of the same or a better priority will serve this waiter.
-    if (chat.queuedTurns.some((rank) => rank <= best.rank)) return;
-    const rank = best.rank;
-    chat.queuedTurns.push(rank);
+    if (chat.turn?.rank === best.rank) return;
+    dropChatTurn(chat);
+    chat.turn = { kind: 'chat', chat, rank: best.rank };
+    enqueue(chat.turn);
+  }
+
+  // ---- the global pace ------------------------------------------------------------------------
+
+  function expireGrants(now: number): void {
+    while (recentGrants.length > 0 && recentGrants[0]! <= now - WINDOW_MS) recentGrants.shift();
+  }
+
+  /** How many turns may go at `now`; when none, the earliest time one may. */
+  function allowance(now: number): { count: number; at: number } {
+    expireGrants(now);
+    if (globalHeldUntil > now) return { count: 0, at: globalHeldUntil };
+    const windowLeft = windowLimit - recentGrants.length;
+    if (windowLeft <= 0) return { count: 0, at: recentGrants[0]! + WINDOW_MS };
+    const firstSlot = Math.max(nextSlotAt, now - CATCH_UP_MS);
+    if (firstSlot > now) return { count: 0, at: firstSlot };
+    return { count: Math.min(windowLeft, Math.floor((now - firstSlot) / spacingMs) + 1), at: now };
+  }
+
+  /** Starts a round of grants when turns are waiting and the pace allows; else arms the one timer. */
+  function pump(): void {
+    if (closed || batchPending || liveTurns <= 0) return;
+    const now = timers.now();
+    const { count, at } = allowance(now);
+    if (count <= 0) {
+      if (pumpTimer !== undefined && pumpAt <= at) return;
+      if (pumpTimer !== undefined) timers.clearTimeout(pumpTimer);
+      pumpAt = at;
+      pumpTimer = timers.setTimeout(
+        () => {
+          pumpTimer = undefined;
+          pumpAt = Number.POSITIVE_INFINITY;
+          pump();
+        },
+        Math.max(0, at - now),
+      );
+      return;
+    }
+    const weight = Math.min(count, liveTurns);
+    batchPending = true;
     limiter
-      .schedule({ priority: rank }, async () => runTurn(chat, rank))
+      .schedule({ weight }, async () => grantRound(weight))
       .catch(() => {
         // Dropped by close(): every waiter is answered there.
+      })
+      .finally(() => {
+        batchPending = false;
+        pump();
       });
   }
 
-  function runTurn(chat: ChatState, rank: number): void {
-    const index = chat.queuedTurns.indexOf(rank);
-    if (index >= 0) chat.queuedTurns.splice(index, 1);
+  /** Grants up to `weight` turns (what the reservoir was charged); the rest of the charge is given back. */
+  function grantRound(weight: number): void {
     if (closed) return;
     const now = timers.now();
+    const limit = Math.min(weight, allowance(now).count);
+    let granted = 0;
+    while (granted < limit) {
+      const turn = nextTurn();
+      if (!turn) break;
+      if (grantTurn(turn, now)) {
+        granted += 1;
+        recentGrants.push(now);
+        nextSlotAt = Math.max(nextSlotAt, now - CATCH_UP_MS) + spacingMs;
+      }
+    }
+    if (weight > granted) void limiter.incrementReservoir(weight - granted);
+    if (granted > 0) {
+      const refund = timers.setTimeout(() => {
+        refundTimers.delete(refund);
+        if (!closed) void limiter.incrementReservoir(granted);
+      }, WINDOW_MS);
+      refundTimers.add(refund);
+    }
+  }
+
+  /** The first entry of the best non-empty priority that is not stale. */
+  function nextTurn(): Turn | undefined {
+    for (const queue of queues) {
+      while (queue.length > 0) {
+        const turn = queue.shift()!;
+        if (turn.kind === 'chat' ? turn.chat.turn === turn : turn.state === 'queued') return turn;
+      }
+    }
+    return undefined;
+  }
+
+  /** Grants the turn if it can still be used now; otherwise drops it at no cost to the global budget. */
+  function grantTurn(turn: Turn, now: number): boolean {
+    liveTurns -= 1;
+    if (turn.kind === 'bot') {
+      const heldUntil = chats.get(turn.chatId)?.heldUntil ?? 0;
+      if (heldUntil > now) {
+        // The chat is held: the action waits out the hold, then queues again.
+        turn.state = 'parked';
+        parkedBotTurns.add(turn);
+        turn.timer = timers.setTimeout(() => {
+          parkedBotTurns.delete(turn);
+          turn.state = 'queued';
+          enqueue(turn);
+        }, heldUntil - now);
+        return false;
+      }
+      turn.state = 'done';
+      turn.waiter.detach();
+      turn.waiter.resolve({ release() {} });
+      return true;
+    }
+    const chat = turn.chat;
+    chat.turn = undefined;
     const waiter = bestWaiter(chat);
-    // The turn is wasted when the chat was held or served by a better turn meanwhile; rare and harmless.
-    if (chat.inFlight || !waiter || readyAt(chat, now) > now) {
+    if (chat.inFlight || !waiter || chatReadyAt(chat, now) > now) {
       dispatch(chat);
-      return;
+      return false;
     }
     chat.waiters.splice(chat.waiters.indexOf(waiter), 1);
     waiter.detach();
@@ -210,6 +378,38 @@ export function createRateGate(
         dispatch(chat);
       },
     });
+    return true;
+  }
+
+  function acquireForBot(request: CallRequest): Promise<CallPermit | undefined> {
+    return new Promise<CallPermit | undefined>((resolve) => {
+      const signal = request.signal;
+      const onAbort = () => {
+        if (turn.state === 'done') return;
+        if (turn.state === 'queued') liveTurns -= 1;
+        else {
+          timers.clearTimeout(turn.timer);
+          parkedBotTurns.delete(turn);
+        }
+        turn.state = 'done';
+        resolve(undefined);
+      };
+      const turn: BotTurn = {
+        kind: 'bot',
+        chatId: request.chatId,
+        rank: PRIORITY_RANK[request.priority],
+        state: 'queued',
+        timer: undefined,
+        waiter: {
+          rank: PRIORITY_RANK[request.priority],
+          seq: seq++,
+          resolve,
+          detach: () => signal?.removeEventListener('abort', onAbort),
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      enqueue(turn);
+    });
   }
 
   return {
@@ -220,6 +420,7 @@ export function createRateGate(
 
     acquire(request) {
       if (closed || request.signal?.aborted) return Promise.resolve(undefined);
+      if (request.scope === 'bot') return acquireForBot(request);
       const chat = chatFor(request.chatId, request.chatType);
       return new Promise<CallPermit | undefined>((resolve) => {
         const signal = request.signal;
@@ -270,12 +471,24 @@ export function createRateGate(
     async close() {
       if (closed) return;
       closed = true;
+      if (pumpTimer !== undefined) timers.clearTimeout(pumpTimer);
+      for (const timer of refundTimers) timers.clearTimeout(timer);
+      refundTimers.clear();
       for (const chat of chats.values()) {
         if (chat.timer !== undefined) timers.clearTimeout(chat.timer);
         for (const waiter of chat.waiters.splice(0)) {
           waiter.detach();
           waiter.resolve(undefined);
         }
+      }
+      const botTurns = [...queues.flatMap((queue) => queue.splice(0)), ...parkedBotTurns];
+      parkedBotTurns.clear();
+      for (const turn of botTurns) {
+        if (turn.kind !== 'bot' || turn.state === 'done') continue;
+        if (turn.state === 'parked') timers.clearTimeout(turn.timer);
+        turn.state = 'done';
+        turn.waiter.detach();
+        turn.waiter.resolve(undefined);
       }
       chats.clear();
       await limiter.stop({ dropWaitingJobs: true });

@@ -122,6 +122,62 @@ describe('budgets', () => {
     }
   });
 
+  test('turns that fell due while the event loop was blocked all go in the next round', async () => {
+    gate = createRateGate();
+    const grants: Grant[] = [];
+    const all = Array.from({ length: 90 }, (_, index) => requestTurn(grants, { chatId: index + 1 }));
+    await vi.advanceTimersByTimeAsync(100);
+    // The event loop is busy for 500 ms (stream parsing, rendering): time passes, no timer runs.
+    // (setSystemTime moves the clock and keeps pending timers at their delay: the pace timer runs late.)
+    vi.setSystemTime(Date.now() + 500);
+    const before = grants.length;
+    await vi.advanceTimersByTimeAsync(40);
+    // About 500 / 34 turns fell due meanwhile; one Bottleneck job per call would let out one.
+    expect(grants.length - before).toBeGreaterThanOrEqual(12);
+    await settle(Promise.all(all));
+    const times = grants.map((grant) => grant.at);
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(30);
+    expect(times.at(-1)! - times[0]!).toBeLessThan(3200);
+  });
+
+  test('an idle gate earns no burst: turns are spaced from the first one', async () => {
+    gate = createRateGate({ options: { globalPerSecond: 10 } });
+    await vi.advanceTimersByTimeAsync(5000);
+    const grants: Grant[] = [];
+    await settle(
+      Promise.all(Array.from({ length: 5 }, (_, index) => requestTurn(grants, { chatId: index + 1 }))),
+    );
+    expect(minGap(grants.map((grant) => grant.at))).toBeGreaterThanOrEqual(100);
+  });
+
+  test('withdrawn turns never use a global slot', async () => {
+    gate = createRateGate({ options: { globalPerSecond: 10 } });
+    const grants: Grant[] = [];
+    const start = Date.now();
+    const withdrawn = Array.from({ length: 20 }, (_, index) => {
+      const controller = new AbortController();
+      const request = gate.acquire({
+        chatId: 100 + index,
+        chatType: 'private',
+        priority: 'update',
+        signal: controller.signal,
+      });
+      return { controller, request };
+    });
+    // Every answer ended: its intermediate frame is withdrawn and asked again as final.
+    for (const { controller } of withdrawn) controller.abort();
+    const finals = Array.from({ length: 20 }, (_, index) =>
+      requestTurn(grants, { chatId: 100 + index, priority: 'final' }),
+    );
+    expect(await settle(Promise.all(withdrawn.map(({ request }) => request)))).toEqual(
+      Array.from({ length: 20 }, () => undefined),
+    );
+    await settle(Promise.all(finals));
+    expect(grants).toHaveLength(20);
+    // 20 turns at 10/s: the last goes about 1.9 s after the first; stale turns would add 2 s more.
+    expect(grants.at(-1)!.at - start).toBeLessThan(2100);
+  });
+
   test('every budget number is configurable', async () => {
     const options: GateOptionsInput = { globalPerSecond: 10, private: { burst: 1, refillMs: 200 } };
     gate = createRateGate({ options });
