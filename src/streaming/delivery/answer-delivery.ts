@@ -214,7 +214,16 @@ export function createAnswerDelivery(
 
   function priority(): CallPriority {
     if (phase === 'finishing' || ready.length > 0 || probe?.item) return 'final';
-    return visible ? 'update' : 'first';
+    if (visible) return 'update';
+    // The empty "Thinking…" draft must not take a turn from another answer's real first text; when
+    // text arrives while it waits, the request is asked again at `first` and sends the text instead.
+    return hasContent() ? 'first' : 'placeholder';
+  }
+
+  /** Something a frame would show: text, or reasoning where it is shown while streaming. */
+  function hasContent(): boolean {
+    if (text !== '') return true;
+    return reasoning !== '' && (transport === 'edit' || showReasoning);
   }
 
   /** A request waiting at `update` must not make the final wait behind other chats' updates. */
