@@ -10,7 +10,8 @@ export interface TypingIndicator {
 
 /**
  * "typing…" while an answer has nothing to show in edit mode. Telegram shows it for up to 5 s, so it is
- * refreshed every `intervalMs`. It asks for `background` turns: any frame of the chat goes first.
+ * refreshed every `intervalMs`. It asks for `background` turns charged to the bot-wide budget only: any
+ * frame goes first, and the chat's own budget is left to its frames.
  */
 export function createTypingIndicator(deps: {
   sink: TelegramSink;
@@ -35,6 +36,9 @@ export function createTypingIndicator(deps: {
       chatId: deps.chatId,
       chatType: deps.chatType,
       priority: 'background',
+      // Telegram counts chat actions against the bot-wide limit only: spending the chat's budget (a
+      // group's 1 s spacing) on one would delay the first text behind it.
+      scope: 'bot',
       signal: waiting.signal,
     });
     waiting = undefined;

@@ -257,6 +257,37 @@ describe('typing', () => {
   });
 });
 
+describe('first phase priorities', () => {
+  test('empty "Thinking…" drafts wait behind real first text; one whose text came meanwhile is skipped', async () => {
+    harness = createHarness({ gate: { globalPerSecond: 2 } });
+    const silent = [1, 2, 3, 4].map((chatId) => harness.start({ chatId }));
+    const talking = harness.start({ chatId: 5 });
+    talking.appendText('Hello');
+    await advanceUntil(() => harness.sink.callsTo(5).length === 1);
+    const contentCalls = harness.sink.calls.filter((call) => call.method === 'sendDraft');
+    // Chat 1's placeholder may have gone at once; chat 5's text goes before every other placeholder.
+    expect(contentCalls.filter((call) => call.text?.text === '').length).toBeLessThanOrEqual(1);
+    // Chat 5 never sends an empty draft: its text was there when its turn came.
+    expect(harness.sink.callsTo(5).map((call) => call.text?.text)).toEqual(['Hello']);
+    await advanceUntil(() => [1, 2, 3, 4].every((chatId) => harness.sink.callsTo(chatId).length === 1));
+    await settle(Promise.all([...silent, talking].map((answer) => answer.finish({ status: 'complete' }))));
+  });
+});
+
+describe('chat actions', () => {
+  test("typing does not spend the group's budget: the first text follows it without the 1 s spacing", async () => {
+    harness = createHarness();
+    const answer = harness.start({ chatType: 'group' });
+    await advanceUntil(() => harness.sink.callsTo(1, 'sendChatAction').length === 1);
+    answer.appendText('Text');
+    await advanceUntil(() => harness.sink.callsTo(1, 'sendMessage').length === 1);
+    const [typing] = harness.sink.callsTo(1, 'sendChatAction');
+    const [first] = harness.sink.callsTo(1, 'sendMessage');
+    expect(first!.at - typing!.at).toBeLessThan(500);
+    await settle(answer.finish({ status: 'complete' }));
+  });
+});
+
 describe('reasoning', () => {
   test('draft mode shows the reasoning as a quote while it grows, and the final carries it collapsed', async () => {
     harness = createHarness();

@@ -257,6 +257,45 @@ describe('order', () => {
   });
 });
 
+describe('bot-scope calls (chat actions)', () => {
+  test("charge only the bot-wide budget: the chat's own budget and order are untouched", async () => {
+    gate = createRateGate({ options: { group: { burst: 1, refillMs: 3000, minSpacingMs: 1000 } } });
+    const start = Date.now();
+    const action = await settle(
+      gate.acquire({ chatId: -5, chatType: 'group', priority: 'background', scope: 'bot' }),
+    );
+    expect(action).toBeDefined();
+    // Still under way (no release yet): the chat's frame neither waits for it nor for a refill.
+    const grants: Grant[] = [];
+    await settle(requestTurn(grants, { chatId: -5, chatType: 'group', priority: 'first' }));
+    expect(grants[0]!.at - start).toBeLessThan(200);
+    action?.release();
+  });
+
+  test("go after every frame, and wait out the chat's 429 hold", async () => {
+    gate = createRateGate({ options: { globalPerSecond: 5 } });
+    const order: string[] = [];
+    const start = Date.now();
+    gate.reportRateLimit(7, 2000);
+    const held = gate
+      .acquire({ chatId: 7, chatType: 'private', priority: 'background', scope: 'bot' })
+      .then(() => {
+        order.push('held action');
+        return Date.now() - start;
+      });
+    const action = gate
+      .acquire({ chatId: 8, chatType: 'private', priority: 'background', scope: 'bot' })
+      .then(() => order.push('action'));
+    const grants: Grant[] = [];
+    const frames = [1, 2, 3].map((chatId) =>
+      requestTurn(grants, { chatId, label: `frame ${chatId}` }).then(() => order.push(`frame ${chatId}`)),
+    );
+    await settle(Promise.all([...frames, action]));
+    expect(order.slice(-1)).toEqual(['action']);
+    expect(await settle(held)).toBeGreaterThanOrEqual(2000);
+  });
+});
+
 describe('429 holds', () => {
   test('holds one chat until retry_after has passed while other chats go on', async () => {
     gate = createRateGate();
