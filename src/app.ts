@@ -84,6 +84,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     defaultModel: config.defaultModel,
     defaultSystemPrompt: config.systemPrompt,
     maxOutputTokens: config.provider.maxOutputTokens,
+    thinkingTokens: config.thinkingTokens,
     context: config.context,
     activeAnswers,
     shutdownSignal: shutdown.signal,

@@ -87,6 +87,8 @@ export interface Config {
   systemPrompt: string;
   /** Most tokens of prompt (system prompt, history, question) sent per request; per `provider:model-id`. */
   context: { defaultTokens: number; byModel: ReadonlyMap<string, number> };
+  /** Per `provider:model-id`: ask for extended thinking with this token budget (Anthropic). */
+  thinkingTokens: ReadonlyMap<string, number>;
   /** Per `provider:model-id`; models without a price get no cost estimate. */
   prices: ReadonlyMap<string, ModelPrice>;
   tokenLimits: TokenLimits;
@@ -177,6 +179,7 @@ const environmentSchema = z.object({
   SYSTEM_PROMPT: optionalText,
   CONTEXT_TOKENS: integer(500, 100_000_000, 32_000),
   MODEL_CONTEXT_TOKENS: z.string().default(''),
+  MODEL_THINKING_TOKENS: z.string().default(''),
   MODEL_PRICES: z.string().default(''),
   DAILY_TOKEN_LIMIT: integer(0, 1_000_000_000_000, 0),
   MONTHLY_TOKEN_LIMIT: integer(0, 1_000_000_000_000, 0),
@@ -212,6 +215,12 @@ export function createConfig(env: Environment): Config {
   const adminUsers = parseAccessList('ADMIN_USERS', vars.ADMIN_USERS, problems, false);
 
   const modelContext = parseModelNumbers('MODEL_CONTEXT_TOKENS', vars.MODEL_CONTEXT_TOKENS, models, problems);
+  const thinkingTokens = parseModelNumbers(
+    'MODEL_THINKING_TOKENS',
+    vars.MODEL_THINKING_TOKENS,
+    models,
+    problems,
+  );
   const prices = parseModelPrices(vars.MODEL_PRICES, problems);
   const overrides = parseUserTokenLimits(vars.USER_TOKEN_LIMITS, problems);
 
@@ -264,6 +273,7 @@ export function createConfig(env: Environment): Config {
     },
     systemPrompt: vars.SYSTEM_PROMPT ?? DEFAULT_SYSTEM_PROMPT,
     context: { defaultTokens: vars.CONTEXT_TOKENS, byModel: modelContext },
+    thinkingTokens,
     prices,
     tokenLimits: {
       daily: vars.DAILY_TOKEN_LIMIT === 0 ? null : vars.DAILY_TOKEN_LIMIT,

@@ -83,4 +83,34 @@ describe('Streamgram end to end', () => {
       db.close();
     }
   });
+
+  it('asks Anthropic models listed in MODEL_THINKING_TOKENS to think, with room left for the answer', async () => {
+    world = await startStreamgram({
+      env: {
+        DEFAULT_MODEL: 'anthropic:claude-test',
+        MODEL_THINKING_TOKENS: 'anthropic:claude-test=2048',
+        MAX_OUTPUT_TOKENS: '1500',
+        STREAM_MODE: 'edit',
+      },
+      emulator: { limits: 'none' },
+    });
+    const { telegram, anthropic, openai } = world;
+    anthropic.enqueue({ reasoning: 'Let me think.', text: 'Thought it through.' });
+    const user = telegram.createUser({ firstName: 'Thinker' });
+    telegram.userSends({ chat: user.id, text: 'Think first' });
+    await telegram.waitFor(() => telegram.lastBotMessage(user.id)?.text?.endsWith('Thought it through.'), {
+      timeoutMs: 15_000,
+    });
+    const body = anthropic.requests[0]?.body as { thinking?: unknown; max_tokens?: number };
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(body.max_tokens).toBe(2048 + 1024);
+
+    // Models without a thinking budget are asked plainly.
+    await world.restart({ env: { DEFAULT_MODEL: 'openai:gpt-test' } });
+    openai.enqueue({ text: 'Plain.' });
+    telegram.userSends({ chat: user.id, text: '/new' });
+    telegram.userSends({ chat: user.id, text: 'No thinking' });
+    await openai.waitForRequest(0, 15_000);
+    expect((openai.requests[0]?.body as { thinking?: unknown }).thinking).toBeUndefined();
+  });
 });

@@ -43,6 +43,8 @@ export interface AnswerQuestionDeps {
   defaultModel: ModelRef;
   defaultSystemPrompt: string;
   maxOutputTokens: number;
+  /** Models asked to think first, with their reasoning budgets (`MODEL_THINKING_TOKENS`). */
+  thinkingTokens: ReadonlyMap<string, number>;
   /** The prompt budget per model; history is trimmed from the oldest end to fit. */
   context: Config['context'];
   activeAnswers: ActiveAnswers;
@@ -137,7 +139,14 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
     try {
-      const request = { model: model.model, system, messages, maxOutputTokens: deps.maxOutputTokens };
+      const thinkingBudgetTokens = deps.thinkingTokens.get(model.id);
+      const request = {
+        model: model.model,
+        system,
+        messages,
+        maxOutputTokens: deps.maxOutputTokens,
+        ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
+      };
       for await (const event of provider.stream(request, signal)) {
         if (event.type === 'text-delta') {
           text += event.text;

@@ -162,5 +162,10 @@ function toRequestBody(request: ChatRequest, defaultMaxOutputTokens: number): Me
     stream: true,
   };
   if (request.system) body.system = request.system;
+  if (request.thinkingBudgetTokens !== undefined) {
+    body.thinking = { type: 'enabled', budget_tokens: request.thinkingBudgetTokens };
+    // Thinking counts toward max_tokens, which must leave room for the answer itself.
+    body.max_tokens = Math.max(body.max_tokens, request.thinkingBudgetTokens + 1024);
+  }
   return body;
 }

@@ -10,6 +10,11 @@ export interface ChatRequest {
   system?: string;
   messages: ChatMessage[];
   maxOutputTokens?: number;
+  /**
+   * Ask the model to think first, spending up to this many tokens on reasoning (Anthropic's extended
+   * thinking). OpenAI-compatible reasoning models reason on their own and ignore it.
+   */
+  thinkingBudgetTokens?: number;
 }
 
 /**
