@@ -1,8 +1,7 @@
 import { MESSAGE_TEXT_LIMIT, type TelegramText } from '../telegram-text.js';
-import { isGraphemeBoundary } from './display-width.js';
 import { capEntities, normalizeEntities } from './entity-rules.js';
 import { createFlowDoc } from './flow-doc.js';
-import { renderStandalone } from './split-block.js';
+import { graphemeCut, renderStandalone } from './split-block.js';
 import { repairStreamingTail } from './streaming-repair.js';
 
 /**
@@ -39,9 +38,7 @@ function cutAt(text: string, limit: number): number {
     const at = text.lastIndexOf(separator, limit - separator.length);
     if (at > floor) return at;
   }
-  let at = limit;
-  while (at > 1 && !isGraphemeBoundary(text, at)) at--;
-  return at;
+  return graphemeCut(text, limit);
 }
 
 /** Plain text (a notice, an error) in parts of at most `limit`, cut at paragraphs, lines or words. */

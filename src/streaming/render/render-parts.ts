@@ -1,5 +1,4 @@
 import { MESSAGE_TEXT_LIMIT, type TelegramEntity, type TelegramText } from '../telegram-text.js';
-import { isGraphemeBoundary } from './display-width.js';
 import { capEntities, normalizeEntities } from './entity-rules.js';
 import {
   allDefinitions,
@@ -11,11 +10,19 @@ import {
   flowBlocks,
 } from './flow-doc.js';
 import type { RenderedBlock } from './render-blocks.js';
-import { forceSplitBlock, isSettled, renderStandalone, sliceRendered, splitBlock } from './split-block.js';
+import {
+  forceSplitBlock,
+  graphemeCut,
+  isSettled,
+  renderStandalone,
+  sliceRendered,
+  splitBlock,
+} from './split-block.js';
 import { repairStreamingTail } from './streaming-repair.js';
 import type { AnswerSource, RenderedPart, RenderPartsOptions, SourceCursor } from './types.js';
 
 const SEPARATOR = '\n\n';
+const MIN_LIMIT = 32;
 // Below this much room left in a part, a long block starts a fresh part instead of being cut to fit.
 const MIN_ROOM = 0.25;
 
@@ -24,6 +31,8 @@ interface Entry {
   rendered: RenderedBlock;
   /** Set when the entry is a whole block still being written (re-rendered with repairs at the end). */
   growing?: FlowBlock;
+  /** The whole block this entry shows, when it is one (not the head of a cut). */
+  block?: FlowBlock;
 }
 
 interface Draft {
@@ -69,7 +78,7 @@ function truncate(part: TelegramText, limit: number): TelegramText {
   let at = limit - 1;
   const blank = part.text.lastIndexOf(' ', at);
   if (blank > limit * 0.8) at = blank;
-  while (at > 1 && !isGraphemeBoundary(part.text, at)) at--;
+  at = graphemeCut(part.text, at);
   const head = sliceRendered(part, 0, at);
   const text = `${head.text}…`;
   return { text, entities: capEntities(text, normalizeEntities(text, head.entities)) };
@@ -162,7 +171,8 @@ export function renderPartsFrom(
   options: RenderPartsOptions,
   blocksFor: BlockSource,
 ): RenderedPart[] {
-  const limit = options.limit ?? MESSAGE_TEXT_LIMIT;
+  // Below this, a single emoji sequence might not fit a part at all.
+  const limit = Math.max(MIN_LIMIT, options.limit ?? MESSAGE_TEXT_LIMIT);
   const reasoningLength = (source.reasoning ?? '').length;
   const queue: FlowBlock[] = flowSpecs(source, from, options).flatMap(blocksFor);
 
@@ -182,8 +192,20 @@ export function renderPartsFrom(
     !block.growing || isSettled(block.flow.doc.slice(block.start));
   const entryOf = (block: FlowBlock): Entry =>
     block.growing
-      ? { kind: block.flow.kind, rendered: block, growing: block }
-      : { kind: block.flow.kind, rendered: block };
+      ? { kind: block.flow.kind, rendered: block, growing: block, block }
+      : { kind: block.flow.kind, rendered: block, block };
+  const isHeading = (entry: Entry | undefined): boolean => entry?.block?.node.type === 'heading';
+  // Ends the part before `queue[index]`. A heading ending the part moves on with what follows it.
+  const breakBefore = (index: number): void => {
+    const previous = current[current.length - 1];
+    if (current.length > 1 && previous?.block && isHeading(previous)) {
+      current.pop();
+      queue.splice(index, 0, previous.block);
+    }
+    const block = queue[index]!;
+    const cursor = cursorAt(block.flow, block.start, '');
+    commit(cursorFor(block.flow, cursor.offset, cursor.prefix));
+  };
 
   let index = 0;
   while (index < queue.length) {
@@ -201,9 +223,10 @@ export function renderPartsFrom(
     }
     const canBreakBefore = current.length > 0 && block.start >= 0 && boundaryStable(block);
     const room = current.length > 0 ? limit - used - separator : limit;
-    if (canBreakBefore && (block.text.length <= limit || room < limit * MIN_ROOM)) {
-      const cursor = cursorAt(block.flow, block.start, '');
-      commit(cursorFor(block.flow, cursor.offset, cursor.prefix));
+    // Under a lone heading, cut the block to fill the part rather than leave the heading alone.
+    const headingOnly = current.length === 1 && isHeading(current[0]);
+    if (canBreakBefore && !headingOnly && (block.text.length <= limit || room < limit * MIN_ROOM)) {
+      breakBefore(index);
       continue;
     }
     const split =
@@ -215,8 +238,7 @@ export function renderPartsFrom(
       continue;
     }
     if (canBreakBefore) {
-      const cursor = cursorAt(block.flow, block.start, '');
-      commit(cursorFor(block.flow, cursor.offset, cursor.prefix));
+      breakBefore(index);
       continue;
     }
     // Only a block still being written gets here: show it (shortened) until a settled cut exists.

@@ -523,9 +523,16 @@ function cutIndex(text: string, space: number): number {
   if (newline > floor) return newline;
   const blank = text.lastIndexOf(' ', space);
   if (blank > floor) return blank;
-  let at = Math.min(space, text.length);
-  while (at > 1 && !isGraphemeBoundary(text, at)) at--;
-  return at;
+  return graphemeCut(text, Math.min(space, text.length));
+}
+
+/** The nearest cut at or before `at` that splits no grapheme, else at least no surrogate pair. */
+export function graphemeCut(text: string, at: number): number {
+  let cut = at;
+  while (cut > 0 && !isGraphemeBoundary(text, cut)) cut--;
+  if (cut > 0) return cut;
+  const low = text.charCodeAt(at);
+  return low >= 0xdc00 && low <= 0xdfff ? at - 1 : at;
 }
 
 /**

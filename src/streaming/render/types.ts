@@ -32,7 +32,7 @@ export interface RenderPartsOptions {
   final: boolean;
   /** `quote` while streaming, `collapsed` (expandable quote) when final, `hidden` to leave it out. */
   reasoning: ReasoningDisplay;
-  /** Longest part text in UTF-16 units; defaults to Telegram's 4096. */
+  /** Longest part text in UTF-16 units; defaults to Telegram's 4096 (values below 32 count as 32). */
   limit?: number;
 }
 

@@ -34,16 +34,18 @@ describe('createPartRenderer', () => {
   it('renders every streamed frame exactly like renderTelegramParts', () => {
     fc.assert(
       fc.property(
-        markdownAnswer({ withTables: true, maxBlocks: 10 }),
-        fc.integer({ min: 12, max: 60 }),
+        markdownAnswer({ withTables: true, maxBlocks: 8 }),
+        fc.integer({ min: 20, max: 80 }),
         fc.integer({ min: 80, max: 1500 }),
         (markdown, step, limit) => streamBoth(markdown, step, limit),
       ),
-      { numRuns: Math.max(1, Math.round(25 * SCALE)) },
+      { numRuns: Math.max(1, Math.round(15 * SCALE)) },
     );
   }, 120_000);
 
-  it('handles reasoning, block syntax typed one character at a time, and link definitions', () => {
+  it('handles reasoning, block syntax typed one character at a time, and link definitions', {
+    timeout: 120_000,
+  }, () => {
     streamBoth(
       'Intro.\n\n***\n\n*** bold\n\n# \n\n#tag line\n\n> q\n> ***b**\n\ntext',
       1,

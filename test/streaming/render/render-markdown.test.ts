@@ -266,7 +266,7 @@ describe('renderMarkdown: final versus streaming', () => {
     }
   });
 
-  it('does not flash raw markers at the end while a rich answer streams in', () => {
+  it('does not flash raw markers at the end while a rich answer streams in', { timeout: 120_000 }, () => {
     const sample = [
       '## Setup',
       '',
