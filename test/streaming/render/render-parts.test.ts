@@ -173,6 +173,12 @@ describe('renderTelegramParts: splitting', () => {
     expectContinuations({ text: markdown }, parts, FINAL);
   });
 
+  it('raises a limit too small for one emoji sequence to 32', () => {
+    const parts = renderAll({ text: '👨‍👩‍👧‍👦 family and 🏳️‍🌈 flag' }, { ...FINAL, limit: 1 });
+    expectParts(parts, 32);
+    expect(essence(parts.map((part) => part.text).join(''))).toBe(essence('👨‍👩‍👧‍👦 family and 🏳️‍🌈 flag'));
+  });
+
   it('never cuts inside a surrogate pair or an emoji sequence', () => {
     const markdown = '👨‍👩‍👧'.repeat(700);
     const parts = renderAll({ text: markdown }, { ...FINAL, limit: 1001 });
@@ -400,7 +406,7 @@ describe('renderTelegramParts: properties', () => {
       fc.assert(
         fc.property(
           markdownNoise,
-          fc.integer({ min: 20, max: 300 }),
+          fc.integer({ min: 32, max: 300 }),
           fc.boolean(),
           (markdown, limit, final) => {
             const options: RenderPartsOptions = { final, reasoning: 'quote', limit };
