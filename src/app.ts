@@ -17,7 +17,7 @@ import { openDatabase } from './storage/open-database.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
 import { createRateGate } from './streaming/delivery/rate-gate.js';
-import { renderTelegramParts } from './streaming/render/index.js';
+import { createPartRenderer } from './streaming/render/index.js';
 import { createBot } from './telegram/create-bot.js';
 import { createFeatures } from './telegram/features/index.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
@@ -69,7 +69,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   bot.api.config.use(gateBotCalls(gate));
   const delivery = createDeliveryEngine({
     sink: createGrammySink(engineApi),
-    render: renderTelegramParts,
+    // Each frame re-parses only the block still being written, not the whole part.
+    render: createPartRenderer(),
     gate,
     logger: logger.child({ component: 'delivery' }),
     options: { mode: config.streamMode },
