@@ -1,35 +1,16 @@
+// The renderer's types, shared so the two sides cannot drift; the renderer itself is injected.
+import type { AnswerSource, RenderedPart, RenderPartsOptions, SourceCursor } from '../render/types.js';
 import type { InlineKeyboard, TelegramSink } from '../telegram-sink.js';
-import type { TelegramText } from '../telegram-text.js';
 import type { DeliveryOptionsInput } from './options.js';
 import type { RateGate } from './rate-gate.js';
 
-// The renderer's API, declared structurally so delivery never imports `../render/` (it is injected).
-
-/** The accumulated markdown of one answer so far. */
-export interface AnswerSource {
-  text: string;
-  reasoning?: string;
-}
-
-/** Where a part's source begins; `prefix` carries markup reopened across a split (e.g. a code fence). */
-export interface SourceCursor {
-  reasoningOffset: number;
-  textOffset: number;
-  prefix: string;
-}
-
-export interface RenderedPart extends TelegramText {
-  /** Where the next part's source begins. */
-  end: SourceCursor;
-}
-
-export type ReasoningDisplay = 'quote' | 'collapsed' | 'hidden';
+export type { AnswerSource, ReasoningDisplay, RenderedPart, SourceCursor } from '../render/types.js';
 
 /** All parts but the last are complete; the last one is still growing unless `final`. */
 export type RenderTelegramParts = (
   source: AnswerSource,
   from: SourceCursor,
-  options: { final: boolean; reasoning: ReasoningDisplay; limit?: number },
+  options: RenderPartsOptions,
 ) => RenderedPart[];
 
 export type ChatType = 'private' | 'group' | 'supergroup';
