@@ -131,10 +131,7 @@ export function botSendEvents(world: StreamgramWorld, chatId: number) {
     );
 }
 
-export function hasKeyboard(message: { replyMarkup?: unknown } | undefined): boolean {
-  const keyboard = (message?.replyMarkup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard;
-  return keyboard !== undefined && keyboard.length > 0;
-}
+export { hasKeyboard } from '../support/visible.js';
 
 /**
  * Plain prose of exactly `length` characters in paragraphs of a few sentences, separated by blank
