@@ -16,4 +16,6 @@ if (report.metadata?.vulnerabilities) {
   console.log(`npm audit: ${high} high, ${critical} critical advisories in production dependencies`);
   process.exit(high + critical > 0 ? 1 : 0);
 }
-console.warn(`npm audit: the advisory service could not be reached (${report.statusCode ?? report.message ?? 'unknown error'}); skipped`);
+console.warn(
+  `npm audit: the advisory service could not be reached (${report.statusCode ?? report.message ?? 'unknown error'}); skipped`,
+);

@@ -111,6 +111,6 @@ describe('Streamgram end to end', () => {
     telegram.userSends({ chat: user.id, text: '/new' });
     telegram.userSends({ chat: user.id, text: 'No thinking' });
     await openai.waitForRequest(0, 15_000);
-    expect((openai.requests[0]?.body as { thinking?: unknown }).thinking).toBeUndefined();
+    expect((openai.requests[0]?.body as { thinking?: unknown } | undefined)?.thinking).toBeUndefined();
   });
 });
