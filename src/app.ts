@@ -114,6 +114,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const features = createFeatures({ config, storage, queue, activeAnswers, submit });
   bot.use(features.composer);
 
+  // grammY retries getMe until Telegram answers, so say what the bot is waiting for.
+  logger.info({ apiRoot: config.telegram.apiRoot }, 'connecting to Telegram');
   await bot.init();
   await features.registerCommands(bot.api, logger);
   let accepting = true;
