@@ -43,6 +43,7 @@ export interface RunningApp {
 
 /** After the grace period, interrupted answers get this long to deliver their last text. */
 const FINAL_DELIVERY_MS = 10_000;
+const PROCESSED_UPDATES_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The composition root: configuration in, a running bot out. main.ts adds only signals. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -51,6 +52,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const storage = createStorage(db);
   const recovered = storage.messages.markStreamingAsInterrupted(Date.now());
   if (recovered > 0) logger.warn({ recovered }, 'answers left streaming by the last run marked interrupted');
+  // Telegram redelivers updates for at most a day; a week of ids is plenty to recognise them.
+  storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
 
   const metrics = createMetrics();
   const providers = options.providers ?? createProviderRegistry(config);

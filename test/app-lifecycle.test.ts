@@ -118,6 +118,26 @@ describe('crash recovery', () => {
   });
 });
 
+describe('housekeeping', () => {
+  it('forgets processed update ids older than a week at start, keeping recent ones', async () => {
+    world = await startStreamgram({ emulator: { limits: 'none' } });
+    await world.app.stop();
+    const db = new Database(world.databasePath);
+    const day = 24 * 60 * 60 * 1000;
+    db.prepare('INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?), (?, ?)').run(
+      1,
+      Date.now() - 8 * day,
+      2,
+      Date.now() - day,
+    );
+    db.close();
+    await world.restart();
+    expect(rows(world.databasePath, 'SELECT update_id FROM processed_updates ORDER BY update_id')).toEqual([
+      { update_id: 2 },
+    ]);
+  });
+});
+
 describe('health and metrics', () => {
   it('serves /healthz and Prometheus metrics that count answers, tokens and Telegram calls', async () => {
     world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
