@@ -1,12 +1,8 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type StreamgramWorld, startStreamgram } from './support/start-streamgram.js';
+import { describe, expect, it } from 'vitest';
+import { useStreamgram } from './support/use-streamgram.js';
 
-let world: StreamgramWorld | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
+const start = useStreamgram();
 
 const TRICKY_TEXTS = [
   'zero\u200bwidth\u200cjoin\u200d and \ufeffBOM',
@@ -19,7 +15,7 @@ const TRICKY_TEXTS = [
 
 describe('bad input is handled, nothing lost', () => {
   it('round-trips unusual text exactly into the model request and the history', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
     const { telegram, openai } = world;
     const user = telegram.createUser({ firstName: 'Ünïcødé' });
     for (const [index, text] of TRICKY_TEXTS.entries()) {
@@ -41,7 +37,7 @@ describe('bad input is handled, nothing lost', () => {
   });
 
   it('ignores update types it does not handle and keeps answering', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
     const { telegram, openai } = world;
     const user = telegram.createUser({ firstName: 'Odd' });
     const chat = { id: user.id, type: 'private', first_name: 'Odd' };
@@ -73,7 +69,7 @@ describe('bad input is handled, nothing lost', () => {
   });
 
   it('refuses a question over the size limit with a clear answer, and nothing reaches the model', async () => {
-    world = await startStreamgram({
+    const world = await start({
       env: { STREAM_MODE: 'edit', MAX_QUESTION_CHARS: '500' },
       emulator: { limits: 'none' },
     });
@@ -90,7 +86,7 @@ describe('bad input is handled, nothing lost', () => {
   });
 
   it('asks a user who floods the bot to slow down, and still answers the questions within the limit', async () => {
-    world = await startStreamgram({
+    const world = await start({
       env: { STREAM_MODE: 'edit', USER_MESSAGES_PER_MINUTE: '2' },
       emulator: { limits: 'none' },
     });

@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type StreamgramWorld, startStreamgram } from './support/start-streamgram.js';
+import { useStreamgram } from './support/use-streamgram.js';
 import { hasKeyboard } from './support/visible.js';
 
-let world: StreamgramWorld | undefined;
 const cleanups: (() => void)[] = [];
 afterEach(async () => {
-  await world?.stop();
-  world = undefined;
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
+const start = useStreamgram();
 
 function rows(databasePath: string, sql: string): unknown[] {
   const db = new Database(databasePath, { readonly: true });
@@ -50,7 +48,7 @@ const sentences = (count: number, word: string) =>
 
 describe('faults survived', () => {
   it('delivers the final text after the Bot API was unreachable for 15 s, and polling resumes', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
     const { telegram, openai } = world;
     const text = sentences(20, 'Outage');
     openai.enqueue({ text, tokensPerSecond: 60 });
@@ -81,7 +79,7 @@ describe('faults survived', () => {
   }, 90_000);
 
   it('rides out 5xx answers from Telegram and still delivers exactly one complete message', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
     const { telegram, openai } = world;
     const text = sentences(8, 'Server-error');
     openai.enqueue({ text, tokensPerSecond: 80 });
@@ -103,7 +101,7 @@ describe('faults survived', () => {
   });
 
   it('ends a stalled model stream after the idle timeout, keeping what was shown, marked interrupted', async () => {
-    world = await startStreamgram({
+    const world = await start({
       env: { STREAM_MODE: 'edit', PROVIDER_IDLE_TIMEOUT_SECONDS: '1' },
       emulator: { limits: 'none' },
     });
@@ -156,7 +154,7 @@ describe('storage faults', () => {
       rmSync(mountPoint, { recursive: true, force: true });
     });
 
-    world = await startStreamgram({
+    const world = await start({
       env: { STREAM_MODE: 'edit', DATABASE_PATH: join(mountPoint, 'streamgram.db') },
       emulator: { limits: 'none' },
     });

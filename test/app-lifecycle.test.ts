@@ -2,17 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type StreamgramWorld, startStreamgram } from './support/start-streamgram.js';
+import { useStreamgram } from './support/use-streamgram.js';
 import { hasKeyboard } from './support/visible.js';
 
-let world: StreamgramWorld | undefined;
 let child: ChildProcess | undefined;
 afterEach(async () => {
   child?.kill('SIGKILL');
   child = undefined;
-  await world?.stop();
-  world = undefined;
 });
+const start = useStreamgram();
 
 const LONG_TEXT = Array.from(
   { length: 60 },
@@ -30,7 +28,7 @@ function rows(databasePath: string, sql: string): unknown[] {
 
 describe('graceful shutdown', () => {
   it('interrupts an answer that outlives the grace period, commits what the user saw and stores it as interrupted', async () => {
-    world = await startStreamgram({
+    const world = await start({
       env: { STREAM_MODE: 'edit', SHUTDOWN_GRACE_SECONDS: '1' },
       emulator: { limits: 'none' },
     });
@@ -61,7 +59,7 @@ describe('graceful shutdown', () => {
   });
 
   it('lets an answer finish when it ends within the grace period', async () => {
-    world = await startStreamgram({
+    const world = await start({
       env: { STREAM_MODE: 'edit', SHUTDOWN_GRACE_SECONDS: '20' },
       emulator: { limits: 'none' },
     });
@@ -83,7 +81,7 @@ describe('graceful shutdown', () => {
 
 describe('crash recovery', () => {
   it('after kill -9 mid-answer, the next start marks the answer interrupted and does not answer the update twice', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
     const { telegram, openai } = world;
     await world.app.stop();
 
@@ -120,7 +118,7 @@ describe('crash recovery', () => {
 
 describe('housekeeping', () => {
   it('forgets processed update ids older than a week at start, keeping recent ones', async () => {
-    world = await startStreamgram({ emulator: { limits: 'none' } });
+    const world = await start({ emulator: { limits: 'none' } });
     await world.app.stop();
     const db = new Database(world.databasePath);
     const day = 24 * 60 * 60 * 1000;
@@ -140,7 +138,7 @@ describe('housekeeping', () => {
 
 describe('health and metrics', () => {
   it('serves /healthz and Prometheus metrics that count answers, tokens and Telegram calls', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' }, emulator: { limits: 'none' } });
     const { telegram, openai } = world;
     openai.enqueue({ text: 'Counted.', usage: { inputTokens: 21, outputTokens: 4 } });
     const user = telegram.createUser({ firstName: 'Metric' });

@@ -1,18 +1,13 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type StreamgramWorld, startStreamgram } from './support/start-streamgram.js';
+import { describe, expect, it } from 'vitest';
+import { useStreamgram } from './support/use-streamgram.js';
 import { hasKeyboard } from './support/visible.js';
 
-let world: StreamgramWorld | undefined;
-
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
+const start = useStreamgram();
 
 describe('Streamgram end to end', () => {
   it('answers a private message with the model’s streamed text and stores question, answer and usage', async () => {
-    world = await startStreamgram({ env: { STREAM_MODE: 'edit' } });
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
     const { telegram, openai } = world;
     const answer = 'Hello! Streaming works: **bold** and `code`.';
     openai.enqueue({
@@ -85,7 +80,7 @@ describe('Streamgram end to end', () => {
   });
 
   it('asks Anthropic models listed in MODEL_THINKING_TOKENS to think, with room left for the answer', async () => {
-    world = await startStreamgram({
+    const world = await start({
       env: {
         DEFAULT_MODEL: 'anthropic:claude-test',
         MODEL_THINKING_TOKENS: 'anthropic:claude-test=2048',

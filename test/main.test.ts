@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type StreamgramWorld, startStreamgram, TEST_SECRETS } from './support/start-streamgram.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_SECRETS } from './support/start-streamgram.js';
+import { useStreamgram } from './support/use-streamgram.js';
+
+const start = useStreamgram();
 
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const mainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -23,12 +26,6 @@ function runMain(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
-
-let world: StreamgramWorld | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
 
 describe('npm start (src/main.ts)', () => {
   it('prints one clear line naming the bad variable, never its value, and exits non-zero', async () => {
@@ -59,10 +56,10 @@ describe('npm start (src/main.ts)', () => {
   });
 
   it('runs against the emulator and stops cleanly with exit code 0 on SIGTERM', async () => {
-    world = await startStreamgram({ emulator: { limits: 'none' } });
+    const world = await start({ emulator: { limits: 'none' } });
     await world.app.stop();
     const run = runMain({ ...world.env, LOG_LEVEL: 'info' });
-    await world.telegram.waitFor(() => world?.telegram.isLongPolling(), { timeoutMs: 20_000 });
+    await world.telegram.waitFor(() => world.telegram.isLongPolling(), { timeoutMs: 20_000 });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     const { stdout } = run.output();

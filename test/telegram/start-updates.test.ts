@@ -1,20 +1,16 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
-import { type StreamgramWorld, startStreamgram } from '../support/start-streamgram.js';
+import { useStreamgram } from '../support/use-streamgram.js';
 import { hasKeyboard } from '../support/visible.js';
 
-const SECRET = 'webhook-secret-0123456789';
-let world: StreamgramWorld | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
+const start = useStreamgram();
 
+const SECRET = 'webhook-secret-0123456789';
 async function startWebhookWorld() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/telegram/hook`;
-  world = await startStreamgram({
+  const world = await start({
     env: { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET, PORT: String(port), STREAM_MODE: 'edit' },
     emulator: { limits: 'none' },
   });
