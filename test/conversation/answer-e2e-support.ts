@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import type { MessageState } from '../../src/emulator/index.js';
+import { afterEach } from 'vitest';
+import type { BotApiEmulatorOptions, MessageState } from '../../src/emulator/index.js';
 import type { TimelineEvent } from '../../src/emulator/state/timeline.js';
 import type { StreamgramWorld } from '../support/start-streamgram.js';
+import { useStreamgram } from '../support/use-streamgram.js';
 
 /** Generous: a busy 2-core machine runs two test files at once, each with a whole bot inside. */
 export const E2E_TIMEOUT_MS = 25_000;
@@ -156,4 +158,22 @@ export function longAnswer(length: number, seed = 'Streaming'): string {
   let cut = full.slice(0, length).trimEnd();
   while (cut.length < length) cut += 'x';
   return cut;
+}
+
+/**
+ * For a test file: returns `start(env, emulator?)`, which starts a world and opens a read-only view of
+ * its database; both are closed after the test.
+ */
+export function useAnswerWorld() {
+  const startWorld = useStreamgram();
+  let store: StoredAnswers | undefined;
+  afterEach(() => {
+    store?.close();
+    store = undefined;
+  });
+  return async (env: Record<string, string>, emulator: BotApiEmulatorOptions = { limits: 'none' }) => {
+    const world = await startWorld({ env, emulator });
+    store = openStoredAnswers(world);
+    return { world, store };
+  };
 }

@@ -1,28 +1,11 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { contentText } from '../support/fake-model/scenario.js';
-import { type StreamgramWorld, startStreamgram } from '../support/start-streamgram.js';
-import {
-  botMessages,
-  hasKeyboard,
-  longAnswer,
-  openStoredAnswers,
-  type StoredAnswers,
-} from './answer-e2e-support.js';
+import { botMessages, hasKeyboard, longAnswer, useAnswerWorld } from './answer-e2e-support.js';
 
-let world: StreamgramWorld | undefined;
-let store: StoredAnswers | undefined;
-
-afterEach(async () => {
-  store?.close();
-  store = undefined;
-  await world?.stop();
-  world = undefined;
-});
-
+const start = useAnswerWorld();
 it('streams 40 answers at once (a third in groups) under Telegram’s limits without a single 429', async () => {
   // Telegram-like limits in the emulator, the bot's default budgets: the budgets must keep it clear of them.
-  world = await startStreamgram({ env: { STREAM_MODE: 'auto' }, emulator: { limits: 'telegram' } });
-  store = openStoredAnswers(world);
+  const { world, store } = await start({ STREAM_MODE: 'auto' }, { limits: 'telegram' });
   const { telegram, openai } = world;
   const chats = Array.from({ length: 40 }, (_, index) =>
     index % 3 === 0

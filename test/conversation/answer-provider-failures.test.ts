@@ -1,32 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeScenario } from '../support/fake-model/index.js';
-import { type StreamgramWorld, startStreamgram } from '../support/start-streamgram.js';
-import {
-  botMessages,
-  failedCalls,
-  hasKeyboard,
-  longAnswer,
-  openStoredAnswers,
-  type StoredAnswers,
-} from './answer-e2e-support.js';
+import { botMessages, failedCalls, hasKeyboard, longAnswer, useAnswerWorld } from './answer-e2e-support.js';
 
 // A model provider failing, end to end: what the user is told, and what is stored.
 
-let world: StreamgramWorld | undefined;
-let store: StoredAnswers | undefined;
-
-afterEach(async () => {
-  store?.close();
-  store = undefined;
-  await world?.stop();
-  world = undefined;
-});
-
-async function start(env: Record<string, string>) {
-  world = await startStreamgram({ env, emulator: { limits: 'none' } });
-  store = openStoredAnswers(world);
-  return { world, store };
-}
+const start = useAnswerWorld();
 
 describe('a provider failing, end to end', () => {
   it.each([

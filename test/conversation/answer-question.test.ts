@@ -1,34 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../src/emulator/state/timeline.js';
-import { type StreamgramWorld, startStreamgram } from '../support/start-streamgram.js';
 import {
   botMessages,
   botTimeline,
   failedCalls,
   hasKeyboard,
   longAnswer,
-  openStoredAnswers,
-  type StoredAnswers,
+  useAnswerWorld,
 } from './answer-e2e-support.js';
 
 // The chat path end to end: a user's message in the Bot API emulator, the answer streamed by a fake
 // model server through the real SDK, delivered by the engine, and stored in a real SQLite file.
 
-let world: StreamgramWorld | undefined;
-let store: StoredAnswers | undefined;
-
-afterEach(async () => {
-  store?.close();
-  store = undefined;
-  await world?.stop();
-  world = undefined;
-});
-
-async function start(env: Record<string, string>) {
-  world = await startStreamgram({ env, emulator: { limits: 'none' } });
-  store = openStoredAnswers(world);
-  return { world, store };
-}
+const start = useAnswerWorld();
 
 type DraftEvent = Extract<TimelineEvent, { type: 'draft' }>;
 type EditEvent = Extract<TimelineEvent, { type: 'edit' }>;

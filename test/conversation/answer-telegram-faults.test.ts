@@ -1,35 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BotApiEmulatorOptions } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { contentText } from '../support/fake-model/scenario.js';
-import { type StreamgramWorld, startStreamgram } from '../support/start-streamgram.js';
 import {
   botMessages,
   botSendEvents,
   failedCalls,
   hasKeyboard,
   longAnswer,
-  openStoredAnswers,
-  type StoredAnswers,
+  useAnswerWorld,
 } from './answer-e2e-support.js';
 
 // What Telegram does to a streaming bot: flood waits, deleted messages, lost answers, blocked bots.
 // Each test checks what the user ends up seeing and what the bot stored.
 
-let world: StreamgramWorld | undefined;
-let store: StoredAnswers | undefined;
-
-afterEach(async () => {
-  store?.close();
-  store = undefined;
-  await world?.stop();
-  world = undefined;
-});
-
-async function start(env: Record<string, string>, emulator: BotApiEmulatorOptions = { limits: 'none' }) {
-  world = await startStreamgram({ env, emulator });
-  store = openStoredAnswers(world);
-  return { world, store };
-}
+const start = useAnswerWorld();
 
 describe('delivery through Telegram’s failures, end to end', () => {
   it('delivers every final text exactly once through a storm of 429s, without slowing the model', async () => {
