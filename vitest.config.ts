@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/fast-check-seed.ts'],
     // Two cores and real servers on loopback: generous timeouts keep a busy machine from failing tests.
     testTimeout: 30_000,
     hookTimeout: 30_000,
