@@ -1,22 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  answers,
-  sendAndWaitReply,
-  startWorld,
-  type TestWorld,
-  TIMEOUT_MS,
-  waitForAnswers,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { answers, sendAndWaitReply, TIMEOUT_MS, useTestWorld, waitForAnswers } from './support.js';
 
-let world: TestWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = useTestWorld();
 
 describe('budgets', () => {
   it('refuses a question over the daily limit, telling when it resets; admins and overrides are exempt', async () => {
-    world = await startWorld({
+    const world = await start({
       DAILY_TOKEN_LIMIT: '1000',
       ADMIN_USERS: '3003',
       USER_TOKEN_LIMITS: '@bob_b=none/',
@@ -55,7 +44,7 @@ const ANSWER = 'The answer is **42**.';
 
 describe('reasoning', () => {
   it('shows reasoning in the draft while it arrives, collapses it above the final answer, and never sends it back', async () => {
-    world = await startWorld({ STREAM_MODE: 'auto' });
+    const world = await start({ STREAM_MODE: 'auto' });
     const { telegram, openai } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     openai.enqueue(
@@ -99,7 +88,7 @@ describe('reasoning', () => {
   });
 
   it('shows Anthropic thinking as a "Thinking…" line in edit mode, collapsed in the final text', async () => {
-    world = await startWorld({ STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' });
+    const world = await start({ STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' });
     const { telegram, anthropic } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     anthropic.enqueue({ reasoning: REASONING, text: ANSWER, tokensPerSecond: 20, tokenChars: 8 });

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasKeyboard } from '../../support/visible.js';
 import {
   pressAndWaitAnswer,
   sendAndWaitReply,
-  startWorld,
   type TestWorld,
   TIMEOUT_MS,
+  useTestWorld,
   waitForAnswers,
 } from './support.js';
 
-let world: TestWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = useTestWorld();
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 const keyboardOf = (message: { replyMarkup?: unknown }) => message.replyMarkup as Keyboard;
@@ -22,7 +18,7 @@ const chatModel = (w: TestWorld, chatId: number) =>
 
 describe('commands: menu, /start, /help, /model', () => {
   it('registers the command menus at start: private, groups, and /stats for admins', async () => {
-    world = await startWorld({ ADMIN_USERS: '4242' });
+    const world = await start({ ADMIN_USERS: '4242' });
     const commands = world.telegram.myCommands().map((command) => command.command);
     expect(commands).toEqual(['new', 'model', 'stop', 'usage', 'system', 'reasoning', 'help', 'start']);
     const scoped = world.telegram
@@ -37,7 +33,7 @@ describe('commands: menu, /start, /help, /model', () => {
   });
 
   it('/start welcomes with the model, system prompt and commands; /help explains groups', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     const welcome = await sendAndWaitReply(telegram, { chat: user.id, text: '/start' });
@@ -53,7 +49,7 @@ describe('commands: menu, /start, /help, /model', () => {
   });
 
   it('switches between OpenAI and Anthropic with the keyboard and with /model <id>; the next request goes there', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram, openai, anthropic } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
 
@@ -115,7 +111,7 @@ describe('commands: menu, /start, /help, /model', () => {
   });
 
   it('answers a stale or forged model button politely and writes nothing', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     const picker = await sendAndWaitReply(telegram, { chat: user.id, text: '/model' });
@@ -151,7 +147,7 @@ describe('commands: menu, /start, /help, /model', () => {
   });
 
   it('keeps the chosen model and the conversation across a restart of the bot', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram, openai, anthropic } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     await sendAndWaitReply(telegram, { chat: user.id, text: '/model anthropic:claude-test' });

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasKeyboard } from '../../support/visible.js';
 import {
   answers,
   pressAndWaitAnswer,
-  startWorld,
   type TestWorld,
   TIMEOUT_MS,
+  useTestWorld,
   waitForAnswers,
 } from './support.js';
 
-let world: TestWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = useTestWorld();
 
 const TEXT = 'Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu.';
 
@@ -36,7 +32,7 @@ function usageRows(w: TestWorld) {
 
 describe('stopping an answer', () => {
   it('/stop aborts the provider request at once, even with a question waiting behind it; the shown text stays, marked stopped', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram, openai } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     // The model sends a little and then goes silent: only a stop can end this answer.
@@ -64,7 +60,7 @@ describe('stopping an answer', () => {
   });
 
   it('the inline Stop button does the same; a button for another chat’s answer stops nothing', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram, openai } = world;
     const ada = telegram.createUser({ firstName: 'Ada' });
     const bob = telegram.createUser({ firstName: 'Bob' });
@@ -106,7 +102,7 @@ describe('stopping an answer', () => {
   });
 
   it('the draft’s own stop button (stopped_message_generation) aborts the request; the final message keeps the text', async () => {
-    world = await startWorld({ STREAM_MODE: 'auto' });
+    const world = await start({ STREAM_MODE: 'auto' });
     const { telegram, openai } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     openai.enqueue({ text: TEXT, stallAt: 20 });
@@ -128,7 +124,7 @@ describe('stopping an answer', () => {
   });
 
   it('/stop with nothing running says so', async () => {
-    world = await startWorld();
+    const world = await start();
     const { telegram } = world;
     const user = telegram.createUser();
     const bookmark = telegram.lastSeq();

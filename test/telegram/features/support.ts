@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { afterEach } from 'vitest';
 import type {
   ApiUpdate,
   BotApiEmulator,
@@ -39,6 +40,20 @@ export async function startWorld(
       await world.stop();
     },
   });
+}
+
+/** For a test file: returns `start`, a `startWorld` whose world is closed after each test. */
+export function useTestWorld(): typeof startWorld {
+  let current: TestWorld | undefined;
+  afterEach(async () => {
+    const world = current;
+    current = undefined;
+    await world?.close();
+  });
+  return async (env, emulator) => {
+    current = await startWorld(env, emulator);
+    return current;
+  };
 }
 
 export type TestWorld = StreamgramWorld & {

@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { preText, sendAndWaitReply, startWorld, type TestWorld, waitForAnswers } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { preText, sendAndWaitReply, useTestWorld, waitForAnswers } from './support.js';
 
-let world: TestWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = useTestWorld();
 
 describe('/usage and /stats', () => {
   it('/usage shows the asker’s own totals as the fake servers reported them, with cost where priced', async () => {
-    world = await startWorld({ MODEL_PRICES: 'openai:gpt-test=2/0.5/8' });
+    const world = await start({ MODEL_PRICES: 'openai:gpt-test=2/0.5/8' });
     const { telegram, openai, anthropic } = world;
     const ada = telegram.createUser({ firstName: 'Ada' });
     const bob = telegram.createUser({ firstName: 'Bob' });
@@ -77,7 +73,7 @@ describe('/usage and /stats', () => {
   });
 
   it('/stats gives admins everyone’s totals, top users and models; others are refused', async () => {
-    world = await startWorld({ ADMIN_USERS: '@boss_user' });
+    const world = await start({ ADMIN_USERS: '@boss_user' });
     const { telegram, openai } = world;
     const boss = telegram.createUser({ firstName: 'Boss', username: 'boss_user' });
     const ada = telegram.createUser({ firstName: 'Ada', username: 'ada_l' });
