@@ -134,13 +134,14 @@ export function firstOpenConstruct(source: string, root: Root): number | undefin
   };
   const openers = danglingOpeners(source, nodes);
   if (openers[0]) consider(openers[0].start);
-  // A literal `[` is still open when no `]` followed yet, or its `(destination` is unfinished.
+  // A literal `[` is still open when no `]` followed yet, or the `]` ends the text so far (a
+  // `(destination` or `[label]` may follow), or that destination or label is unfinished.
   const textEnd = source.trimEnd().length;
   for (const node of nodes) {
     for (let i = startOf(node); i < endOf(node); i++) {
       if (source[i] !== '[' || isEscaped(source, i)) continue;
       const rest = source.slice(i, textEnd);
-      if (!rest.includes(']') || /^\[[^\]]*\]\([^)]*$/.test(rest)) {
+      if (!rest.includes(']') || /^\[[^\]]*\](?:\([^)]*|\[[^\]]*)?$/.test(rest)) {
         consider(i);
         break;
       }

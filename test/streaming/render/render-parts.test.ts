@@ -293,6 +293,22 @@ describe('renderTelegramParts: streaming', () => {
     }
   });
 
+  it('commits no part cut inside brackets that may still become a link', () => {
+    // Until `(` arrives, `[answer streaming 2 * 3]` reads as plain text; a cut inside it must wait.
+    const text = 'Words before the link fill most of this part, then [answer streaming 2 * 3]';
+    const parts = renderAll({ text }, { final: false, reasoning: 'quote', limit: 60 });
+    expectParts(parts, 60);
+    for (const part of parts.slice(0, -1)) expect(part.text).not.toContain('[');
+    const more = renderAll(
+      { text: `${text}(https://e.example/46) and more` },
+      { final: true, reasoning: 'quote', limit: 60 },
+    );
+    // The link may be cut too, and then reopens in the next part: every piece links to the URL.
+    const links = more.flatMap((part) => part.entities.filter((entity) => entity.type === 'text_link'));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link).toMatchObject({ url: 'https://e.example/46' });
+  });
+
   it('shortens a still-growing block without a settled cut instead of exceeding the limit', () => {
     const parts = renderAll({ text: `Intro.\n\n${'x'.repeat(5000)}` }, { final: false, reasoning: 'quote' });
     expectParts(parts);
