@@ -73,7 +73,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const delivery = createDeliveryEngine({
     sink: createGrammySink(engineApi),
     // Each frame re-parses only the block still being written, not the whole part.
-    render: createPartRenderer(),
+    createRenderer: () => createPartRenderer(),
     gate,
     logger: logger.child({ component: 'delivery' }),
     options: { mode: config.streamMode },

@@ -35,7 +35,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       }
       const transport = chooseTransport(options.mode, start.chatType, memory.get(start.chatId).draftRefused);
       const answer = createAnswerDelivery(
-        { sink: deps.sink, render: deps.render, gate, timers, logger, options, memory },
+        { sink: deps.sink, render: deps.createRenderer(), gate, timers, logger, options, memory },
         { ...start, transport, draftId: start.draftId ?? newDraftId() },
       );
       if (closed) {

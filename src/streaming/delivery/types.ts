@@ -120,7 +120,8 @@ export interface DeliveryEngine {
 
 export interface DeliveryEngineDeps {
   sink: TelegramSink;
-  render: RenderTelegramParts;
+  /** Makes the renderer for one answer (a renderer may remember that answer's parsed blocks). */
+  createRenderer: () => RenderTelegramParts;
   /** Shared rate gate; one is created from `options.budgets` when absent (and closed with the engine). */
   gate?: RateGate;
   timers?: DeliveryTimers;

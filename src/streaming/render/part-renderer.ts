@@ -4,7 +4,7 @@ import { isSettled } from './split-block.js';
 import type { AnswerSource, RenderedPart, RenderPartsOptions, SourceCursor } from './types.js';
 
 export interface PartRendererOptions {
-  /** How many recent answers to remember (each holds the parsed blocks of its current part). */
+  /** How many recent flows to remember (each holds the parsed blocks of one part's reasoning or answer). */
   maxEntries?: number;
 }
 
@@ -40,10 +40,10 @@ function startIn(spec: FlowSpec, block: FlowBlock): number {
  * the cost (about 4 ms per 1,000 characters on a slow machine); a frame then costs about the size
  * of the paragraph or code block being written. Answers whose text only grows between calls reuse
  * their blocks; anything else (another cursor, edited text, link definitions) is parsed afresh.
- * Keep one per process or per delivery engine; results never depend on what it remembers.
+ * Make one per answer, so what it remembers goes with the answer; results never depend on it.
  */
 export function createPartRenderer(options: PartRendererOptions = {}): RenderParts {
-  const maxEntries = options.maxEntries ?? 32;
+  const maxEntries = options.maxEntries ?? 4;
   const entries: Entry[] = [];
 
   const remember = (spec: FlowSpec, blocks: FlowBlock[]): void => {

@@ -86,7 +86,7 @@ describe('never an unchanged or empty frame', () => {
         options,
       );
     const sink = createFakeSink();
-    const engine = createDeliveryEngine({ sink: sink.sink, render, options: {} });
+    const engine = createDeliveryEngine({ sink: sink.sink, createRenderer: () => render, options: {} });
     cleanup = async () => settle(engine.close(), 10_000);
     harness = createHarness();
 

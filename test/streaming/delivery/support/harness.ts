@@ -57,7 +57,7 @@ export function createHarness(options: DeliveryOptionsInput = {}, extra: { gate?
   const logger = createRecordingLogger();
   const engine = createDeliveryEngine({
     sink: sink.sink,
-    render: render.render,
+    createRenderer: () => render.render,
     logger,
     options,
     ...(extra.gate ? { gate: extra.gate } : {}),
