@@ -88,9 +88,11 @@ function truncate(part: TelegramText, limit: number): TelegramText {
 function repairGrowing(entry: Entry): RenderedBlock {
   const block = entry.growing!;
   const flow = block.flow;
-  const defs = allDefinitions(flow);
-  const repaired = repairStreamingTail(defs + flow.doc.slice(block.start));
-  return renderStandalone(flow, repaired);
+  // The growing block is the flow's last: the repair works on the flow's own parse, and most
+  // frames (a word half typed) need no repair and keep the block's rendering as it is.
+  const repaired = repairStreamingTail(flow.doc, flow.root);
+  if (repaired === flow.doc) return entry.rendered;
+  return renderStandalone(flow, allDefinitions(flow) + repaired.slice(block.start));
 }
 
 /**

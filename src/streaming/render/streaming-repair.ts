@@ -8,11 +8,12 @@ import { endOf, startOf } from './render-blocks.js';
  * reader sees formatting instead of raw markers flashing: unmatched emphasis and code spans are
  * closed, an unfinished link shows its text only, and a last line that is only block markers
  * (`-`, `>`, `` ``` ``, `|`) waits for its content. Only for rendering while streaming; the final
- * render shows exactly what the model wrote.
+ * render shows exactly what the model wrote. Returns `markdown` itself when nothing needed repair.
  */
-export function repairStreamingTail(markdown: string): string {
+export function repairStreamingTail(markdown: string, parsed?: Root): string {
   let text = dropIncompleteLastLine(markdown);
-  let root = parseMarkdown(text);
+  // The caller's parse of `markdown` saves one when the last line stays.
+  let root = parsed && text === markdown ? parsed : parseMarkdown(text);
   // A marker run at the very end is an opener being typed (`the **`) or a closer half typed
   // (`~~old~`): drop it; a real closer comes back below, matched to its opener.
   const trailing = /(?:^|[^\\])([*_~`]+)$/.exec(text.trimEnd());
