@@ -4,6 +4,7 @@ import { classifyAnthropicError } from './classify-anthropic-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { type AnthropicUsageTotals, mapAnthropicUsage } from './map-anthropic-usage.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
 import {
   DEFAULT_ANTHROPIC_MAX_OUTPUT_TOKENS,
   DEFAULT_MAX_RETRIES,
@@ -49,6 +50,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     baseURL: options.baseURL ?? 'https://api.anthropic.com',
     timeout: requestTimeoutMs,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    fetch: createNodeHttpFetch(),
     // Default headers come after the SDK's auth headers: a null removes its Bearer header.
     ...(options.authHeader === 'x-api-key'
       ? { defaultHeaders: { 'x-api-key': options.apiKey, authorization: null } }

@@ -28,7 +28,7 @@ import { readRetryAfterSeconds } from './retry-after.js';
 /** Anthropic has no code for it: an `invalid_request_error` worded "prompt is too long: N tokens > M maximum". */
 const PROMPT_TOO_LONG_TEXT = /prompt is too long/i;
 
-/** Any error from the Anthropic SDK (or from undici beneath it) -> one ProviderError. */
+/** Any error from the Anthropic SDK (or from the HTTP client beneath it) -> one ProviderError. */
 export function classifyAnthropicError(error: unknown, context: ClassifyContext): ProviderError {
   if (error instanceof ProviderError) return error;
   const base = { provider: context.provider, model: context.model, cause: error };

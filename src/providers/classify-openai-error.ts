@@ -30,7 +30,7 @@ import { readRetryAfterSeconds } from './retry-after.js';
 const CONTEXT_TOO_LONG_TEXT =
   /maximum context length|context length|context window|prompt is too long|too many tokens/i;
 
-/** Any error from the openai SDK (or from undici beneath it) -> one ProviderError. */
+/** Any error from the openai SDK (or from the HTTP client beneath it) -> one ProviderError. */
 export function classifyOpenAIError(error: unknown, context: ClassifyContext): ProviderError {
   if (error instanceof ProviderError) return error;
   const base = { provider: context.provider, model: context.model, cause: error };

@@ -1,6 +1,7 @@
 /**
- * Whether an error is undici's report of a connection cut mid-body. It has no class of its own: a
- * plain `TypeError('terminated')` whose cause is a socket error (`UND_ERR_SOCKET`, `ECONNRESET`), so
+ * Whether an error reports a connection cut mid-body. It has no class of its own: node:http (see
+ * node-http-fetch.ts) says `aborted` with `ECONNRESET`; undici, should an SDK be given Node's own
+ * fetch, a plain `TypeError('terminated')` whose cause is a socket error (`UND_ERR_SOCKET`). So
  * this is the one place that reads message text and codes.
  */
 export function isConnectionCut(error: unknown): boolean {

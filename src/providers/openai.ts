@@ -8,6 +8,7 @@ import { classifyOpenAIError } from './classify-openai-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from './provider-defaults.js';
 import { createStreamGuard } from './stream-guard.js';
 import type { ChatRequest, ModelProvider, StreamEvent } from './types.js';
@@ -53,6 +54,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     project: null,
     timeout: requestTimeoutMs,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    fetch: createNodeHttpFetch(),
   });
   const maxTokensField = options.maxTokensField ?? 'max_completion_tokens';
 
