@@ -11,7 +11,7 @@ import {
   thinkingLine,
 } from './frame-text.js';
 import type { DeliveryOptions } from './options.js';
-import type { CallPermit, CallPriority, RateGate } from './rate-gate.js';
+import { type CallPermit, type CallPriority, PRIORITY_RANK, type RateGate } from './rate-gate.js';
 import type {
   AnswerDelivery,
   DeliveryFailure,
@@ -48,13 +48,6 @@ export interface ManagedAnswerDelivery extends AnswerDelivery {
 
 const START_CURSOR: SourceCursor = { reasoningOffset: 0, textOffset: 0, prefix: '' };
 const EMPTY_TEXT: TelegramText = { text: '', entities: [] };
-const PRIORITY_RANK: Record<CallPriority, number> = {
-  final: 0,
-  first: 1,
-  placeholder: 2,
-  update: 3,
-  background: 4,
-};
 
 /** The live message in edit mode: the one being edited while its part grows. */
 interface LiveMessage {
@@ -213,7 +206,7 @@ export function createAnswerDelivery(
   }
 
   function priority(): CallPriority {
-    if (phase === 'finishing' || ready.length > 0 || probe?.item) return 'final';
+    if (phase === 'finishing' || ready.length > 0 || probe?.item) return visible ? 'final' : 'reveal';
     if (visible) return 'update';
     // The empty "Thinking…" draft must not take a turn from another answer's real first text; when
     // text arrives while it waits, the request is asked again at `first` and sends the text instead.

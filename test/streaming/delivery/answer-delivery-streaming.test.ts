@@ -378,4 +378,23 @@ describe('priorities across answers', () => {
     expect(final.at - finishedAt).toBeLessThanOrEqual(1100);
     for (const answer of answers.slice(1)) await settle(answer.finish({ status: 'complete' }));
   });
+
+  test('the final text of an answer that shows nothing yet goes before finals of answers on screen', async () => {
+    harness = createHarness({ gate: { globalPerSecond: 2 } });
+    const shown = Array.from({ length: 6 }, (_, index) => harness.start({ chatId: index + 1 }));
+    for (const answer of shown) answer.appendText('Visible text ');
+    const showsText = (chatId: number) =>
+      harness.sink.callsTo(chatId, 'sendDraft').some((call) => call.text?.text !== '');
+    await advanceUntil(() => shown.every((_, index) => showsText(index + 1)));
+    const unseen = harness.start({ chatId: 7 });
+    const finishing = shown.map((answer) => answer.finish({ status: 'complete' }));
+    unseen.appendText('Ended before its first frame.');
+    finishing.push(unseen.finish({ status: 'complete' }));
+    await settle(Promise.all(finishing));
+    const finalAt = (chatId: number) => harness.sink.callsTo(chatId, 'sendMessage')[0]!.at;
+    const earlier = shown.filter((_, index) => finalAt(index + 1) < finalAt(7));
+    // Queued last, it overtakes all but the one turn Bottleneck had already committed to.
+    expect(earlier.length).toBeLessThanOrEqual(1);
+    expect(showsText(7)).toBe(false);
+  });
 });
