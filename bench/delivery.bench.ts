@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BotHandlers } from './bots/bot-api.js';
+import { BOT_NODE_FLAGS } from './lib/bot-node-flags.js';
 import { bundleBot } from './lib/bundle-bot.js';
 import { type Child, forkChild } from './lib/fork-child.js';
 import { formatScenario } from './report/print-table.js';
@@ -74,7 +75,10 @@ async function runOnce(
     ...(scenario.randomFaults ? { randomFaults: scenario.randomFaults } : {}),
   });
   const cpuProfileDir = process.env.BENCH_CPU_PROF;
-  const child = forkChild<BotHandlers>(bots[bot], bot, cpuProfileDir ? { cpuProfileDir } : {});
+  const child = forkChild<BotHandlers>(bots[bot], bot, {
+    nodeFlags: BOT_NODE_FLAGS,
+    ...(cpuProfileDir ? { cpuProfileDir } : {}),
+  });
   try {
     await child.rpc.call(
       'start',

@@ -36,13 +36,13 @@ function installExitHook(): void {
 export function forkChild<H extends RpcHandlers>(
   entry: string,
   name: string,
-  options: { cpuProfileDir?: string } = {},
+  options: { cpuProfileDir?: string; nodeFlags?: readonly string[] } = {},
 ): Child<H> {
   installExitHook();
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = fork(entry, [], {
-    execArgv: [...loader, ...profile],
+    execArgv: [...loader, ...profile, ...(options.nodeFlags ?? [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });

@@ -11,6 +11,7 @@ import {
   type FakeModelServer,
   type RecordedRequest,
 } from '../../test/support/fake-model/index.js';
+import { BOT_NODE_FLAGS } from '../lib/bot-node-flags.js';
 import type { FromBot, ToBot } from './bot-process.js';
 import { type AnswerPlan, scenarioFor } from './plan.js';
 
@@ -114,7 +115,7 @@ export async function startSoakWorld(options: { seed: number }): Promise<SoakWor
     SOAK_LOG_PATH: join(folder, 'bot.log'),
   };
   const child: ChildProcess = fork(botEntry, [], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...BOT_NODE_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env,
   });
