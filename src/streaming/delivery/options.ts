@@ -9,6 +9,12 @@ export interface RateBudget {
   burst: number;
   refillMs: number;
   minSpacingMs: number;
+  /**
+   * Tokens that intermediate frames (and the "Thinking…" placeholder) leave in the bucket, so the
+   * final text and the first text do not wait for a refill (in a group, up to 3.5 s). Frames keep
+   * their pace; only the bucket's first burst is smaller. At most `burst - 1` is kept.
+   */
+  finalReserve: number;
 }
 
 export interface GateOptions {
@@ -64,8 +70,10 @@ export type DeliveryOptionsInput = Partial<Omit<DeliveryOptions, 'gate' | 'final
 // Working values from docs/telegram.md; the group bucket (3 + one per 3.53 s) never exceeds 20 per minute.
 export const DEFAULT_GATE_OPTIONS: GateOptions = {
   globalPerSecond: 30,
-  private: { burst: 2, refillMs: 1000, minSpacingMs: 0 },
-  group: { burst: 3, refillMs: 3530, minSpacingMs: 1000 },
+  // No reserve in private chats: with a burst of 2, the placeholder and the first text would leave
+  // the second frame 2 s behind, to save a final text at most 1 s.
+  private: { burst: 2, refillMs: 1000, minSpacingMs: 0, finalReserve: 0 },
+  group: { burst: 3, refillMs: 3530, minSpacingMs: 1000, finalReserve: 1 },
   globalHoldAfterChats: 3,
   globalHoldWindowMs: 1000,
 };

@@ -190,10 +190,14 @@ export function createRateGate(
     return chat;
   }
 
-  /** When the chat's own budget and hold allow a call (the bot-wide pace is the queue's business). */
-  function chatReadyAt(chat: ChatState, now: number): number {
+  /**
+   * When the chat's own budget and hold allow a call at `rank` (the bot-wide pace is the queue's
+   * business). Calls below `first` leave the budget's final reserve in the bucket.
+   */
+  function chatReadyAt(chat: ChatState, now: number, rank: number): number {
     refillTokenBucket(chat.bucket, chat.budget, now);
-    return Math.max(chat.heldUntil, tokenBucketReadyAt(chat.bucket, chat.budget, now));
+    const reserve = rank > PRIORITY_RANK.first ? chat.budget.finalReserve : 0;
+    return Math.max(chat.heldUntil, tokenBucketReadyAt(chat.bucket, chat.budget, now, reserve));
   }
 
   function wakeAt(chat: ChatState, at: number): void {
@@ -248,7 +252,7 @@ export function createRateGate(
       }
       return;
     }
-    const at = chatReadyAt(chat, now);
+    const at = chatReadyAt(chat, now, best.rank);
     if (at > now) {
       dropChatTurn(chat);
       wakeAt(chat, at);
@@ -369,7 +373,7 @@ export function createRateGate(
     const chat = turn.chat;
     chat.turn = undefined;
     const waiter = bestWaiter(chat);
-    if (chat.inFlight || !waiter || chatReadyAt(chat, now) > now) {
+    if (chat.inFlight || !waiter || chatReadyAt(chat, now, waiter.rank) > now) {
       dispatch(chat);
       return false;
     }

@@ -26,9 +26,19 @@ export function refillTokenBucket(bucket: TokenBucket, budget: RateBudget, now: 
   bucket.refilledAt = bucket.tokens >= budget.burst ? now : bucket.refilledAt + earned * budget.refillMs;
 }
 
-/** The earliest time a call may go, after `refillTokenBucket(now)`. */
-export function tokenBucketReadyAt(bucket: TokenBucket, budget: RateBudget, now: number): number {
-  const tokenAt = bucket.tokens >= 1 ? now : bucket.refilledAt + budget.refillMs;
+/**
+ * The earliest time a call may go, after `refillTokenBucket(now)`; with `reserve`, the call must
+ * leave that many tokens behind (capped so that a full bucket always allows it).
+ */
+export function tokenBucketReadyAt(
+  bucket: TokenBucket,
+  budget: RateBudget,
+  now: number,
+  reserve = 0,
+): number {
+  const needed = 1 + Math.max(0, Math.min(reserve, budget.burst - 1));
+  const tokenAt =
+    bucket.tokens >= needed ? now : bucket.refilledAt + (needed - bucket.tokens) * budget.refillMs;
   return Math.max(tokenAt, bucket.lastCallAt + budget.minSpacingMs);
 }
 

@@ -74,13 +74,31 @@ describe('budgets', () => {
     gate = createRateGate();
     const grants: Grant[] = [];
     const start = Date.now();
-    const all = Array.from({ length: 8 }, () => requestTurn(grants, { chatId: 1 }));
+    const all = Array.from({ length: 8 }, () => requestTurn(grants, { chatId: 1, priority: 'final' }));
     await settle(Promise.all(all));
     const offsets = grants.map((grant) => grant.at - start);
     expect(offsets.slice(0, 2).every((offset) => offset < 100)).toBe(true);
     expect(offsets.at(-1)).toBeGreaterThanOrEqual(6000);
     expect(maxInWindow(offsets, 1000)).toBeLessThanOrEqual(2);
     expect(maxInWindow(offsets, 5000)).toBeLessThanOrEqual(2 + 5);
+  });
+
+  test('updates leave one token for the final text, which then waits only for the spacing', async () => {
+    gate = createRateGate();
+    const grants: Grant[] = [];
+    const start = Date.now();
+    // A group's burst is 3 and it refills every 3.53 s: updates take two and leave the third.
+    await settle(
+      Promise.all(
+        [1, 2, 3].map((n) => requestTurn(grants, { chatId: -7, chatType: 'group', label: `u${n}` })),
+      ),
+    );
+    const updates = grants.map((grant) => grant.at - start);
+    expect(updates[1]! - updates[0]!).toBeLessThan(1100);
+    expect(updates[2]! - updates[1]!).toBeGreaterThan(2000);
+    const finalAskedAt = Date.now();
+    await settle(requestTurn(grants, { chatId: -7, chatType: 'group', priority: 'final', label: 'final' }));
+    expect(grants.at(-1)!.at - finalAskedAt).toBeLessThanOrEqual(1000);
   });
 
   test('a group never gets more than 20 calls a minute, at least 1 s apart', async () => {

@@ -7,7 +7,7 @@ import {
   tokenBucketReadyAt,
 } from '../../../src/streaming/delivery/token-bucket.js';
 
-const budget = { burst: 2, refillMs: 1000, minSpacingMs: 300 };
+const budget = { burst: 2, refillMs: 1000, minSpacingMs: 300, finalReserve: 1 };
 
 test('spends the burst, then refills one token per interval', () => {
   const bucket = createTokenBucket(budget, 0);
@@ -19,6 +19,16 @@ test('spends the burst, then refills one token per interval', () => {
   expect(bucket.tokens).toBe(2);
   refillTokenBucket(bucket, budget, 10_000);
   expect(bucket.tokens).toBe(2);
+});
+
+test('a call with a reserve waits until it can leave that many tokens behind', () => {
+  const bucket = createTokenBucket(budget, 0);
+  bucket.tokens -= 1;
+  bucket.lastCallAt = 0;
+  expect(tokenBucketReadyAt(bucket, budget, 500)).toBe(500);
+  expect(tokenBucketReadyAt(bucket, budget, 500, 1)).toBe(1000);
+  // A reserve as large as the burst is capped: a full bucket always lets a call go.
+  expect(tokenBucketReadyAt(createTokenBucket(budget, 0), budget, 500, 5)).toBe(500);
 });
 
 test('keeps the minimum spacing even with tokens left', () => {
