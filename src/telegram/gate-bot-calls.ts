@@ -14,7 +14,7 @@ const CHAT_BUDGET_METHODS = new Set([
 /**
  * Command replies and keyboard edits share the chat's budget with streamed answers: without this, a
  * /model press during an answer would spend the budget behind the engine's back and earn a 429.
- * They go first (`final`): a person is waiting for exactly that reply.
+ * They go first (`reveal`): a person is waiting for exactly that reply, and it is all they will see.
  */
 export function gateBotCalls(gate: RateGate): Transformer {
   return async (previous, method, payload, signal) => {
@@ -25,7 +25,7 @@ export function gateBotCalls(gate: RateGate): Transformer {
       chatId,
       // Telegram's private chat ids are positive, group and supergroup ids negative.
       chatType: chatId > 0 ? 'private' : 'supergroup',
-      priority: 'final',
+      priority: 'reveal',
       ...(signal ? { signal: signal as AbortSignal } : {}),
     });
     try {
