@@ -73,6 +73,7 @@ export function flowBlocks(flow: FlowDoc): FlowBlock[] {
       doc: flow.doc,
       definitions: flow.definitions,
       plain: flow.plain,
+      continuedBefore: flow.contentStart,
     });
     blocks.push({
       ...rendered,

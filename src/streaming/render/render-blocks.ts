@@ -31,6 +31,11 @@ export interface RenderContext {
   definitions: ReadonlyMap<string, string>;
   /** Text only, no entities (reasoning inside a quote). */
   plain: boolean;
+  /**
+   * List items that start before this offset were reopened by a cursor's prefix: they continue an
+   * item cut at the end of the previous part, so they show no marker again.
+   */
+  continuedBefore?: number;
   collector?: RenderCollector;
 }
 
@@ -217,8 +222,9 @@ function renderItem(list: List, item: ListItem, index: number, state: State): vo
   let marker: string;
   if (list.ordered) marker = box ? `${orderedMarker(list, index)} ${box} ` : `${orderedMarker(list, index)} `;
   else marker = `${box ?? BULLET} `;
-  b.text(marker);
-  b.pushIndent(' '.repeat(marker.length));
+  const indent = ' '.repeat(marker.length);
+  b.text(startOf(item) < (state.ctx.continuedBefore ?? 0) ? indent : marker);
+  b.pushIndent(indent);
   renderChildren(item.children, state, '\n');
   b.popIndent();
 }

@@ -19,7 +19,7 @@ export function renderMarkdown(markdown: string, options: { final: boolean }): T
     streaming: false,
     plain: false,
   });
-  const rendered = renderStandalone(flow, doc);
+  const rendered = renderStandalone(flow, '', doc);
   if (rendered.text.length === 0) {
     const raw = markdown.trim();
     return options.final && /[\p{L}\p{N}]/u.test(raw)

@@ -92,7 +92,7 @@ function repairGrowing(entry: Entry): RenderedBlock {
   // frames (a word half typed) need no repair and keep the block's rendering as it is.
   const repaired = repairStreamingTail(flow.doc, flow.root);
   if (repaired === flow.doc) return entry.rendered;
-  return renderStandalone(flow, allDefinitions(flow) + repaired.slice(block.start));
+  return renderStandalone(flow, allDefinitions(flow), repaired.slice(block.start), block.start);
 }
 
 /**

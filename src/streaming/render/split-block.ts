@@ -337,11 +337,24 @@ function walkBlock(walk: Walk, node: Nodes, path: Nodes[]): void {
 // -------------------------------------------------------------------------------------------
 // Choosing the cut
 
-export function renderStandalone(flow: FlowDoc, markdown: string): RenderedBlock {
+/**
+ * Renders Markdown made from `flow` on its own. `markdown` is `definitions` followed by the flow's
+ * text from `from` on, so list items reopened by the flow's prefix are still known as such.
+ */
+export function renderStandalone(
+  flow: FlowDoc,
+  definitions: string,
+  body: string,
+  from = flow.contentStart,
+): RenderedBlock {
+  const markdown = definitions + body;
+  const continuedBefore = definitions.length + Math.max(0, flow.contentStart - from);
   const root = parseMarkdown(markdown);
   const { map } = collectDefinitions(root);
   const pieces = root.children
-    .map((node) => renderBlockNode(node, { doc: markdown, definitions: map, plain: flow.plain }))
+    .map((node) =>
+      renderBlockNode(node, { doc: markdown, definitions: map, plain: flow.plain, continuedBefore }),
+    )
     .filter((piece) => piece.text.length > 0);
   let text = '';
   const entities: TelegramEntity[] = [];
@@ -361,8 +374,8 @@ function makeHead(walk: Walk, candidate: Candidate): RenderedBlock {
   // The head is complete by definition (text follows it), so it renders as final Markdown.
   // Closers must touch the text (`**word**`, not `**word **`) or they stay literal.
   const body = flow.doc.slice(block.start, candidate.at);
-  const markdown = allDefinitions(flow) + (candidate.closers ? body.trimEnd() : body) + candidate.closers;
-  return renderStandalone(flow, markdown);
+  const head = (candidate.closers ? body.trimEnd() : body) + candidate.closers;
+  return renderStandalone(flow, allDefinitions(flow), head, block.start);
 }
 
 function isStable(walk: Walk, candidate: Candidate): boolean {
@@ -464,6 +477,7 @@ export function splitBlock(block: FlowBlock, space: number): BlockSplit | undefi
     doc: flow.doc,
     definitions: flow.definitions,
     plain: flow.plain,
+    continuedBefore: flow.contentStart,
     collector,
   });
   const walk: Walk = {

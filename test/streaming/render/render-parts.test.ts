@@ -86,6 +86,20 @@ describe('renderTelegramParts: splitting', () => {
     expectContinuations({ text: markdown }, parts, { ...FINAL, limit: 1000 });
   });
 
+  it('continues a list item cut in two without repeating its marker', () => {
+    const nested = `Intro line.\n\n- top item\n  - ${'nested '.repeat(30)}end.\n  - n2\n- second`;
+    const ordered = `Intro.\n\n1. First item text here.\n2. ${'second '.repeat(30)}end.\n3. third`;
+    for (const markdown of [nested, ordered]) {
+      const parts = renderAll({ text: markdown }, { ...FINAL, limit: 100 });
+      expectParts(parts, 100);
+      expect(parts.length).toBeGreaterThan(2);
+      // Every part after the first goes on with the cut item's words, not with another marker.
+      for (const part of parts.slice(1)) expect(part.text).toMatch(/^(nested|second) /);
+      expect(parts.at(-1)!.text).toMatch(/end\.\n( {2}• n2\n• second|3\. third)$/);
+      expectContinuations({ text: markdown }, parts, { ...FINAL, limit: 100 });
+    }
+  });
+
   it('cuts a long table between rows and repeats the header', () => {
     const rows = Array.from({ length: 150 }, (_, i) => `| item ${i} | ${i * 3} |`);
     const markdown = `| Name | Count |\n|------|------:|\n${rows.join('\n')}`;
