@@ -7,9 +7,9 @@
  *   npm run soak -- [--answers 600] [--concurrency 16] [--seed 1] [--max-seconds 420] [--keep]
  */
 import { parseArgs } from 'node:util';
+import { createSeededRandom } from '../src/emulator/random.js';
 import { createDriver } from './soak/drive.js';
 import { judge } from './soak/judge.js';
-import { createRandom } from './soak/plan.js';
 import { printProblem, printReport } from './soak/report.js';
 import { startSoakWorld } from './soak/soak-world.js';
 
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   );
   watchdog.unref();
 
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const driver = createDriver(world, random, {
     privateChats: 24,
     groups: 6,

@@ -1,3 +1,5 @@
+import { createSeededRandom } from '../../src/emulator/random.js';
+
 /**
  * Deterministic answers for the benchmark: Markdown as models write it (a heading, bold, inline code,
  * a list), different for every answer, so a text delivered to the wrong chat shows up as wrong.
@@ -35,18 +37,6 @@ const WORDS = [
   'text',
 ];
 
-/** A small seeded generator (mulberry32): the same seed gives the same answer in every process. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sentence(random: () => number, index: number): string {
   const count = 6 + Math.floor(random() * 8);
   const words: string[] = [];
@@ -64,7 +54,7 @@ function sentence(random: () => number, index: number): string {
 
 /** About `chars` characters (never more), ending at a sentence or list item. */
 export function answerText(seed: number, chars: number): string {
-  const random = seededRandom(seed);
+  const random = createSeededRandom(seed);
   const blocks: string[] = [`## Answer ${seed}`];
   let length = blocks[0]!.length;
   let counter = 0;

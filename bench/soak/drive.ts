@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import type { ApiUser } from '../../src/emulator/index.js';
+import { randomInt } from '../../src/emulator/random.js';
 import type { AskedQuestion, StoredAnswer } from './judge.js';
 import { storedKey } from './judge.js';
-import { between, pick, planAnswer } from './plan.js';
+import { pick, planAnswer } from './plan.js';
 import { MODELS, type SoakWorld } from './soak-world.js';
 
 export interface SoakChat {
@@ -103,7 +104,7 @@ export function createDriver(world: SoakWorld, random: () => number, options: Dr
     );
     const plan = planAnswer(random, nextId++);
     world.plans.set(plan.id, plan);
-    const topic = Array.from({ length: between(random, 2, 5) }, () =>
+    const topic = Array.from({ length: randomInt(random, 2, 5) }, () =>
       pick(random, ['rivers', 'bridges', 'lanterns', 'orchards', 'winter', 'copper']),
     ).join(' and ');
     const mention = chat.kind === 'group' ? `@${telegram.bot.username} ` : '';

@@ -1,3 +1,4 @@
+import { randomInt } from '../../src/emulator/random.js';
 import type { FakeScenario } from '../../test/support/fake-model/index.js';
 
 /** What the scripted model does for one question; the soak's fault mix, in shares of all answers. */
@@ -46,21 +47,6 @@ export interface AnswerPlan {
   cutAt: number;
 }
 
-/** mulberry32: small, seeded, good enough to make a run repeatable. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const between = (random: () => number, min: number, max: number) =>
-  Math.floor(min + random() * (max - min + 1));
-
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
@@ -72,7 +58,7 @@ const WORDS = (
 ).split(' ');
 
 function sentence(random: () => number): string {
-  const words = Array.from({ length: between(random, 6, 14) }, () => pick(random, WORDS));
+  const words = Array.from({ length: randomInt(random, 6, 14) }, () => pick(random, WORDS));
   const first = words[0] as string;
   words[0] = first.charAt(0).toUpperCase() + first.slice(1);
   return `${words.join(' ')}.`;
@@ -85,7 +71,7 @@ function prose(random: () => number, id: number, chars: number): string {
   let paragraph = `Answer ${id} begins here.`;
   while (length + paragraph.length < chars) {
     paragraph += ` ${sentence(random)}`;
-    if (paragraph.length > between(random, 250, 700)) {
+    if (paragraph.length > randomInt(random, 250, 700)) {
       paragraphs.push(paragraph);
       length += paragraph.length + 2;
       paragraph = sentence(random);
@@ -105,14 +91,18 @@ export function planAnswer(random: () => number, id: number): AnswerPlan {
     }
     roll -= share;
   }
-  const text = prose(random, id, fault === 'long' ? between(random, 5000, 9000) : between(random, 150, 1600));
+  const text = prose(
+    random,
+    id,
+    fault === 'long' ? randomInt(random, 5000, 9000) : randomInt(random, 150, 1600),
+  );
   return {
     id,
     fault,
     expected: EXPECTED[fault],
     text,
-    tokensPerSecond: fault === 'long' ? 250 : between(random, 30, 120),
-    firstTokenDelayMs: between(random, 0, 1200),
+    tokensPerSecond: fault === 'long' ? 250 : randomInt(random, 30, 120),
+    firstTokenDelayMs: randomInt(random, 0, 1200),
     cutAt: Math.max(40, Math.floor(text.length * (0.2 + 0.6 * random()))),
   };
 }
