@@ -1,6 +1,5 @@
 import { MESSAGE_TEXT_LIMIT, type TelegramText } from '../telegram-text.js';
 import { capEntities, normalizeEntities } from './entity-rules.js';
-import { createFlowDoc } from './flow-doc.js';
 import { graphemeCut, renderStandalone } from './split-block.js';
 import { repairStreamingTail } from './streaming-repair.js';
 
@@ -11,15 +10,7 @@ import { repairStreamingTail } from './streaming-repair.js';
  */
 export function renderMarkdown(markdown: string, options: { final: boolean }): TelegramText {
   const doc = options.final ? markdown : repairStreamingTail(markdown);
-  const flow = createFlowDoc({
-    kind: 'answer',
-    doc,
-    contentStart: 0,
-    sourceBase: 0,
-    streaming: false,
-    plain: false,
-  });
-  const rendered = renderStandalone(flow, '', doc);
+  const rendered = renderStandalone({ plain: false, contentStart: 0 }, '', doc);
   if (rendered.text.length === 0) {
     const raw = markdown.trim();
     return options.final && /[\p{L}\p{N}]/u.test(raw)

@@ -342,7 +342,7 @@ function walkBlock(walk: Walk, node: Nodes, path: Nodes[]): void {
  * text from `from` on, so list items reopened by the flow's prefix are still known as such.
  */
 export function renderStandalone(
-  flow: FlowDoc,
+  flow: Pick<FlowDoc, 'plain' | 'contentStart'>,
   definitions: string,
   body: string,
   from = flow.contentStart,
