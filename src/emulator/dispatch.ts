@@ -110,7 +110,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       let value: unknown;
       try {
-        value = await spec.handle(call.params, { signal: call.signal });
+        // Limits count the call when it arrived, not when its body was read and parsed.
+        value = await deps.limiter.at(call.arrivedAt ?? at, () =>
+          spec.handle(call.params, { signal: call.signal }),
+        );
       } catch (thrown) {
         const error =
           thrown instanceof ApiError

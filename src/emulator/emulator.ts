@@ -10,7 +10,12 @@ import { draftMethods } from './methods/drafts.js';
 import { messageMethods } from './methods/messages.js';
 import { updateMethods } from './methods/updates.js';
 import { createSeededRandom } from './random.js';
-import { createRateLimiter, type RateLimits, type RateLimitsInput } from './rate-limiter.js';
+import {
+  createRateLimiter,
+  type RateLimitStats,
+  type RateLimits,
+  type RateLimitsInput,
+} from './rate-limiter.js';
 import { type CallFilter, type CallRecord, type CallStats, createRecorder } from './recorder.js';
 import {
   type ChatAction,
@@ -134,6 +139,8 @@ export interface BotApiEmulator extends UserActions {
   holdChat(chatId: number | 'global', seconds: number): void;
   /** Refills every bucket and ends every hold. */
   resetRateLimits(): void;
+  /** 429s the rate limiter gave since the last reset, by kind: bot-wide, private chat, group. */
+  rateLimitStats(): RateLimitStats;
   failNext(spec: FailNextSpec): void;
   setRandomFaults(spec: RandomFaultsSpec | null): void;
   dropConnectionAfterProcessing(spec?: DropSpec): void;
@@ -232,7 +239,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     reject: (method, params, error) => activeDispatcher.reject(method, params, error),
   });
 
-  const front: HttpFront = await startHttpFront({ port: options.port ?? 0, handle });
+  const front: HttpFront = await startHttpFront({ port: options.port ?? 0, handle, now });
   const actions = createUserActions(core);
   let lastSeq = 0;
   bus.subscribe((event) => {
@@ -316,6 +323,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     limits: () => limiter.limits(),
     holdChat: (chatId, seconds) => limiter.hold(chatId, seconds),
     resetRateLimits: () => limiter.reset(),
+    rateLimitStats: () => limiter.stats(),
     failNext: (spec) => faults.failNext(spec),
     setRandomFaults: (spec) => faults.setRandomFaults(spec),
     dropConnectionAfterProcessing: (spec) => faults.dropConnectionAfterProcessing(spec),

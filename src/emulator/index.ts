@@ -21,9 +21,12 @@ export type { RawRequest, RawResponse } from './http/router.js';
 export {
   type BucketLimit,
   RATE_LIMIT_PRESETS,
+  type RateLimitModel,
   type RateLimitPreset,
+  type RateLimitStats,
   type RateLimits,
   type RateLimitsInput,
+  type WindowLimit,
 } from './rate-limiter.js';
 export type { CallFilter, CallRecord, CallStats, MethodStats } from './recorder.js';
 export type { ChatAction, ChatRef, CreateGroupInput, CreateUserInput, UserRef } from './state/chat-store.js';

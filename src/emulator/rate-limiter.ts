@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { tooManyRequests } from './errors.js';
 
 /** A token bucket: up to `burst` calls at once, refilled at `perSecond` calls per second. */
@@ -6,8 +7,24 @@ export interface BucketLimit {
   perSecond: number;
 }
 
+/** Sliding window: at most `max` calls in any `windowMs`, and calls at least `minGapMs` apart. */
+export interface WindowLimit {
+  max: number;
+  windowMs: number;
+  minGapMs: number;
+}
+
+/**
+ * `bucket` (default) forgives bursts as token buckets do; `sliding` counts each scope strictly:
+ * never more than `max` calls in any window, counted at the call's arrival time.
+ */
+export type RateLimitModel = 'bucket' | 'sliding';
+
 /** `null` switches a scope off. */
 export interface RateLimits {
+  /** Default `bucket`. With `sliding`, the `windows` below are used instead of the buckets. */
+  model?: RateLimitModel;
+  windows?: { global: WindowLimit | null; privateChat: WindowLimit | null; groupChat: WindowLimit | null };
   /** Every message-like call of the bot (sends, edits, drafts, chat actions, deletes). */
   global: BucketLimit | null;
   /** Each private chat: sends, edits and drafts. */
@@ -16,7 +33,7 @@ export interface RateLimits {
   groupChat: BucketLimit | null;
 }
 
-export type RateLimitPreset = 'telegram' | 'strict' | 'none';
+export type RateLimitPreset = 'telegram' | 'strict' | 'sliding' | 'none';
 export type RateLimitsInput = RateLimits | RateLimitPreset;
 
 export const RATE_LIMIT_PRESETS: Readonly<Record<RateLimitPreset, RateLimits>> = {
@@ -32,8 +49,30 @@ export const RATE_LIMIT_PRESETS: Readonly<Record<RateLimitPreset, RateLimits>> =
     privateChat: { burst: 1, perSecond: 1 },
     groupChat: { burst: 1, perSecond: 20 / 60 },
   },
+  /**
+   * Strict sliding windows: at most 30 calls of the bot in any 1000 ms; per private chat at most 3 in
+   * any 3000 ms (1/s with a burst of 3); per group at least 1000 ms apart and at most 20 in any 60 s.
+   */
+  sliding: {
+    model: 'sliding',
+    global: { burst: 30, perSecond: 30 },
+    privateChat: { burst: 3, perSecond: 1 },
+    groupChat: { burst: 20, perSecond: 20 / 60 },
+    windows: {
+      global: { max: 30, windowMs: 1_000, minGapMs: 0 },
+      privateChat: { max: 3, windowMs: 3_000, minGapMs: 0 },
+      groupChat: { max: 20, windowMs: 60_000, minGapMs: 1_000 },
+    },
+  },
   none: { global: null, privateChat: null, groupChat: null },
 };
+
+/** 429s the limiter gave, by the scope that was over its limit (holds count for their scope). */
+export interface RateLimitStats {
+  global: number;
+  privateChat: number;
+  groupChat: number;
+}
 
 export function resolveRateLimits(input: RateLimitsInput | undefined): RateLimits {
   if (input === undefined) return RATE_LIMIT_PRESETS.telegram;
@@ -48,7 +87,11 @@ export interface RateLimiter {
    * a bucket is empty or a hold is running. An empty bucket starts a hold (the chat's, or the
    * whole bot's) for the announced `retry_after`, during which every call there gets 429.
    */
-  take(scope: ChatScope | undefined): void;
+  take(scope: ChatScope | undefined, options?: { slidingOnly?: boolean }): void;
+  /** Runs `fn` with calls charged at `arrivedAt` (the request's arrival) instead of the current time. */
+  at<T>(arrivedAt: number, fn: () => T): T;
+  /** 429s given since the last reset, by kind. */
+  stats(): RateLimitStats;
   /** Starts a hold as a 429 does (injected faults use it). */
   hold(chatId: number | 'global', seconds: number): void;
   /** Milliseconds left on a hold, 0 when none. */
@@ -69,6 +112,63 @@ export function createRateLimiter(deps: { now: () => number; limits?: RateLimits
   let globalBucket: Bucket | undefined;
   const chatBuckets = new Map<number, Bucket>();
   const holds = new Map<number | 'global', number>();
+  const arrival = new AsyncLocalStorage<number>();
+  const windows = new Map<number | 'global', number[]>();
+  const chatKinds = new Map<number, ChatScope['kind']>();
+  let stats: RateLimitStats = { global: 0, privateChat: 0, groupChat: 0 };
+
+  const count = (key: number | 'global') => {
+    if (key === 'global') stats.global++;
+    else if (chatKinds.get(key) === 'group') stats.groupChat++;
+    else stats.privateChat++;
+  };
+
+  /** Requests may be charged slightly out of arrival order (bodies take different times to read). */
+  const insertSorted = (times: number[], at: number) => {
+    let i = times.length;
+    while (i > 0 && (times[i - 1] as number) > at) i--;
+    times.splice(i, 0, at);
+  };
+
+  /** Seconds until a call fits the window, or 0 when it fits now. */
+  const windowWait = (times: number[], limit: WindowLimit, now: number): number => {
+    while (times.length > 0 && (times[0] as number) <= now - limit.windowMs) times.shift();
+    let waitMs = 0;
+    const last = times[times.length - 1];
+    if (last !== undefined && now - last < limit.minGapMs) waitMs = limit.minGapMs - (now - last);
+    if (times.length >= limit.max) {
+      waitMs = Math.max(waitMs, (times[times.length - limit.max] as number) + limit.windowMs - now);
+    }
+    return waitMs <= 0 ? 0 : Math.max(1, Math.ceil(waitMs / 1000));
+  };
+
+  const takeSliding = (scope: ChatScope | undefined, now: number) => {
+    const w = limits.windows;
+    if (w === undefined) return;
+    const chatLimit = scope === undefined ? null : scope.kind === 'private' ? w.privateChat : w.groupChat;
+    const chatTimes = scope === undefined ? undefined : (windows.get(scope.chatId) ?? []);
+    if (scope !== undefined && chatLimit !== null && chatTimes !== undefined) {
+      const seconds = windowWait(chatTimes, chatLimit, now);
+      if (seconds > 0) {
+        count(scope.chatId);
+        throw tooManyRequests(seconds);
+      }
+    }
+    const globalTimes = windows.get('global') ?? [];
+    if (w.global !== null) {
+      const seconds = windowWait(globalTimes, w.global, now);
+      if (seconds > 0) {
+        count('global');
+        throw tooManyRequests(seconds);
+      }
+      insertSorted(globalTimes, now);
+      windows.set('global', globalTimes);
+    }
+    if (scope !== undefined && chatLimit !== null && chatTimes !== undefined) {
+      insertSorted(chatTimes, now);
+      windows.set(scope.chatId, chatTimes);
+    }
+  };
 
   const refill = (bucket: Bucket | undefined, limit: BucketLimit, now: number): Bucket => {
     if (bucket === undefined) return { tokens: limit.burst, updatedAt: now };
@@ -88,6 +188,7 @@ export function createRateLimiter(deps: { now: () => number; limits?: RateLimits
       holds.delete(key);
       return;
     }
+    count(key);
     throw tooManyRequests(Math.max(1, Math.ceil((until - now) / 1000)));
   };
 
@@ -96,10 +197,17 @@ export function createRateLimiter(deps: { now: () => number; limits?: RateLimits
   };
 
   return {
-    take(scope) {
-      const now = deps.now();
+    take(scope, options) {
+      // The bucket model predates counting callback answers; it keeps its looser accounting.
+      if (options?.slidingOnly === true && limits.model !== 'sliding') return;
+      const now = arrival.getStore() ?? deps.now();
+      if (scope !== undefined) chatKinds.set(scope.chatId, scope.kind);
       checkHold('global', now);
       if (scope !== undefined) checkHold(scope.chatId, now);
+      if (limits.model === 'sliding') {
+        takeSliding(scope, now);
+        return;
+      }
 
       const chatLimit =
         scope === undefined ? null : scope.kind === 'private' ? limits.privateChat : limits.groupChat;
@@ -110,6 +218,7 @@ export function createRateLimiter(deps: { now: () => number; limits?: RateLimits
         if (chatBucket.tokens < 1) {
           const seconds = secondsUntilToken(chatBucket, chatLimit);
           startHold(scope.chatId, seconds, now);
+          count(scope.chatId);
           throw tooManyRequests(seconds);
         }
       }
@@ -118,6 +227,7 @@ export function createRateLimiter(deps: { now: () => number; limits?: RateLimits
         if (globalBucket.tokens < 1) {
           const seconds = secondsUntilToken(globalBucket, limits.global);
           startHold('global', seconds, now);
+          count('global');
           throw tooManyRequests(seconds);
         }
         globalBucket.tokens -= 1;
@@ -136,8 +246,13 @@ export function createRateLimiter(deps: { now: () => number; limits?: RateLimits
       this.reset();
     },
     limits: () => limits,
+    stats: () => ({ ...stats }),
+    at: (arrivedAt, fn) => arrival.run(arrivedAt, fn),
     reset() {
       globalBucket = undefined;
+      windows.clear();
+      chatKinds.clear();
+      stats = { global: 0, privateChat: 0, groupChat: 0 };
       chatBuckets.clear();
       holds.clear();
     },

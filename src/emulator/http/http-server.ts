@@ -17,6 +17,8 @@ export interface HttpFront {
 export async function startHttpFront(options: {
   port: number;
   handle(request: RawRequest): Promise<RawResponse>;
+  /** The emulator's clock, to stamp arrivals. */
+  now: () => number;
 }): Promise<HttpFront> {
   const host = '127.0.0.1';
   const sockets = new Set<Socket>();
@@ -31,6 +33,8 @@ export async function startHttpFront(options: {
   });
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    // Limits count a call when it arrives, not when its body has been read and a handler runs.
+    const arrivedAt = options.now();
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
@@ -43,6 +47,7 @@ export async function startHttpFront(options: {
         contentType: req.headers['content-type'],
         body: Buffer.concat(chunks),
         signal: abort.signal,
+        arrivedAt,
       });
       if (res.destroyed) return;
       if (answer.kind === 'drop') {

@@ -9,6 +9,8 @@ export interface RawRequest {
   body: Uint8Array;
   /** Aborted when the client goes away (ends long polls early). */
   signal: AbortSignal;
+  /** The emulator's clock when the request started arriving; rate limits count from it. */
+  arrivedAt?: number;
 }
 
 /** What to answer: JSON (with the HTTP status of `error_code`), an HTML error page, or nothing at all. */
@@ -23,6 +25,8 @@ export interface CallRequest {
   params: Params;
   signal: AbortSignal;
   source: 'http' | 'webhook-reply';
+  /** The emulator's clock when the request started arriving (HTTP only). */
+  arrivedAt?: number;
 }
 
 export interface RouterDeps {
@@ -50,7 +54,13 @@ export function createRouter(deps: RouterDeps): (request: RawRequest) => Promise
       if (error instanceof ApiError) return deps.reject(method, {}, error);
       throw error;
     }
-    return deps.dispatch({ method, params, signal: request.signal, source: 'http' });
+    return deps.dispatch({
+      method,
+      params,
+      signal: request.signal,
+      source: 'http',
+      ...(request.arrivedAt === undefined ? {} : { arrivedAt: request.arrivedAt }),
+    });
   };
 }
 

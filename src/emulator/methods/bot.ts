@@ -70,6 +70,7 @@ export function botMethods(core: EmulatorCore): MethodSpec[] {
         const text = stringParam(params, 'text');
         if (text !== undefined && [...text].length > 200) throw badRequest('MESSAGE_TOO_LONG');
         const showAlert = boolParam(params, 'show_alert');
+        core.limiter.take(undefined, { slidingOnly: true });
         query.answer = compact({ text, showAlert, url: stringParam(params, 'url'), at: core.now() });
         const record = core.store.get(query.chatId);
         if (record !== undefined) {
