@@ -1,4 +1,4 @@
-import type { DeliveryTimers } from './types.js';
+import type { DeliveryTimers } from './primitives.js';
 import type { WritePacer } from './write-pacer.js';
 
 /**
