@@ -1,7 +1,16 @@
 import { createNodeHttpFetch } from '../providers/node-http-fetch.js';
 import { createPacedFetch } from '../streaming/delivery/paced-fetch.js';
 import { systemTimers } from '../streaming/delivery/system-timers.js';
-import { createWritePacer, type WritePacerOptions } from '../streaming/delivery/write-pacer.js';
+import {
+  createWritePacer,
+  DEFAULT_WRITE_PACER_OPTIONS,
+  type WritePacerOptions,
+} from '../streaming/delivery/write-pacer.js';
+
+/** The bot-wide rate the pacer really lets out: `perSecond` calls per (1 s + margin), rounded down. */
+export function gatePerSecond(perSecond: number, marginMs = DEFAULT_WRITE_PACER_OPTIONS.marginMs): number {
+  return Math.max(1, Math.floor((perSecond * 1000) / (1000 + marginMs)));
+}
 
 /**
  * The one `fetch` every Bot API client of the process uses (bot.api and the engine's), so a single
