@@ -22,6 +22,7 @@ import { createBot } from './telegram/create-bot.js';
 import { createFeatures } from './telegram/features/index.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
+import { createPacedTelegramFetch, gatePerSecond } from './telegram/paced-telegram-fetch.js';
 import { startUpdates } from './telegram/start-updates.js';
 
 export interface AppOptions {
@@ -57,16 +58,31 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   const metrics = createMetrics();
   const providers = options.providers ?? createProviderRegistry(config);
+  // Every Bot API call of the process is counted when it is written, by one pacer (issue 10).
+  const budgets = config.telegramBudgets;
+  const telegramFetch = createPacedTelegramFetch({
+    globalPerSecond: budgets.globalPerSecond,
+    groupMinSpacingMs: budgets.group.minSpacingMs,
+    groupPerMinute: budgets.group.burst + Math.floor(60_000 / budgets.group.refillMs),
+  });
   const bot = createBot({
     config,
+    fetch: telegramFetch,
     logger,
     processedUpdates: storage.processedUpdates,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   // One budget for everything the bot sends: streamed answers (through the engine, on an API client
   // of their own) and command replies (through bot.api, which waits for the same gate).
-  const gate = createRateGate({ options: config.telegramBudgets });
-  const engineApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+  // The gate grants no faster than the pacer lets calls out (its windows are 1 s + margin), so
+  // calls wait in the gate, where a newer frame replaces an older one, not in the pacer's queue.
+  const gate = createRateGate({
+    options: { ...budgets, globalPerSecond: gatePerSecond(budgets.globalPerSecond) },
+  });
+  const engineApi = new Api(config.telegram.token, {
+    apiRoot: config.telegram.apiRoot,
+    fetch: telegramFetch,
+  });
   engineApi.config.use(countTelegramCalls(metrics));
   bot.api.config.use(countTelegramCalls(metrics));
   bot.api.config.use(gateBotCalls(gate));

@@ -14,12 +14,14 @@ export interface CreateBotDeps {
   processedUpdates: ProcessedUpdates;
   /** Skips the getMe call at start (tests and the playground know the bot already). */
   botInfo?: UserFromGetMe;
+  /** The paced fetch shared by every Bot API client of the process (see paced-telegram-fetch.ts). */
+  fetch?: typeof fetch;
 }
 
 /** The grammY bot with a per-update logger, the duplicate filter and the access gate; features come after. */
 export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.config.telegram.token, {
-    client: { apiRoot: deps.config.telegram.apiRoot },
+    client: { apiRoot: deps.config.telegram.apiRoot, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
 

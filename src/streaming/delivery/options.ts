@@ -1,5 +1,5 @@
 import { MESSAGE_TEXT_LIMIT } from '../telegram-text.js';
-import type { StreamMode } from './types.js';
+import type { StreamMode } from './primitives.js';
 
 /**
  * A per-chat token bucket: `burst` calls at once, one more every `refillMs`, never closer than

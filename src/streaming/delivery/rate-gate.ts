@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
 import { type GateOptions, type GateOptionsInput, type RateBudget, resolveGateOptions } from './options.js';
+import type { ChatType, DeliveryTimers } from './primitives.js';
 import { systemTimers } from './system-timers.js';
 import {
   createTokenBucket,
@@ -9,7 +10,6 @@ import {
   tokenBucketIdleAt,
   tokenBucketReadyAt,
 } from './token-bucket.js';
-import type { ChatType, DeliveryTimers } from './types.js';
 
 /**
  * Best first. `reveal`: a commit or final call of an answer that shows nothing yet, so it is that

@@ -1,4 +1,4 @@
-import type { DeliveryLogger, DeliveryTimers } from './types.js';
+import type { DeliveryLogger, DeliveryTimers } from './primitives.js';
 
 export const systemTimers: DeliveryTimers = {
   now: () => Date.now(),

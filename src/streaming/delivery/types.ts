@@ -2,19 +2,20 @@
 import type { AnswerSource, RenderedPart, RenderPartsOptions, SourceCursor } from '../render/types.js';
 import type { InlineKeyboard, TelegramSink } from '../telegram-sink.js';
 import type { DeliveryOptionsInput } from './options.js';
+import type { ChatType, DeliveryLogger, DeliveryTimers } from './primitives.js';
 import type { RateGate } from './rate-gate.js';
 
 export type { AnswerSource, ReasoningDisplay, RenderedPart, SourceCursor } from '../render/types.js';
 
 /** All parts but the last are complete; the last one is still growing unless `final`. */
+export type { ChatType, DeliveryLogger, DeliveryTimers, StreamMode } from './primitives.js';
+
 export type RenderTelegramParts = (
   source: AnswerSource,
   from: SourceCursor,
   options: RenderPartsOptions,
 ) => RenderedPart[];
 
-export type ChatType = 'private' | 'group' | 'supergroup';
-export type StreamMode = 'auto' | 'draft' | 'edit';
 export type AnswerStatus = 'complete' | 'interrupted' | 'cancelled' | 'error';
 
 /**
@@ -25,23 +26,6 @@ export type AnswerStatus = 'complete' | 'interrupted' | 'cancelled' | 'error';
  * - `closed`: the engine was closed before the answer was delivered.
  */
 export type DeliveryFailure = 'chat-gone' | 'rejected' | 'retries-exhausted' | 'closed';
-
-export interface DeliveryLogger {
-  debug(details: object, message: string): void;
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-/**
- * Time and timers for typing, backoff, keep-alives and per-chat budgets; defaults are the Node globals.
- * The global limiter (Bottleneck) always uses the global timers, so tests fake those (vitest fake timers).
- */
-export interface DeliveryTimers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface StartAnswerOptions {
   chatId: number;

@@ -1,6 +1,6 @@
 import type { TelegramSink } from '../telegram-sink.js';
+import type { ChatType, DeliveryTimers } from './primitives.js';
 import type { RateGate } from './rate-gate.js';
-import type { ChatType, DeliveryTimers } from './types.js';
 
 export interface TypingIndicator {
   start(): void;

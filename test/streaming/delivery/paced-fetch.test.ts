@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { createPacedFetch } from '../../../src/streaming/delivery/paced-fetch.js';
+import { systemTimers } from '../../../src/streaming/delivery/system-timers.js';
+import { createWritePacer } from '../../../src/streaming/delivery/write-pacer.js';
+import { advanceUntil } from './support/harness.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const API = 'http://127.0.0.1:1/bot123:abc';
+
+/** The base fetch records when each request would be written (the paced fetch calls it at that moment). */
+function recordingWorld(options: { globalPerSecond: number; marginMs?: number }) {
+  const written: { method: string; at: number }[] = [];
+  const base: typeof fetch = async (input) => {
+    written.push({ method: String(input).slice(API.length + 1), at: Date.now() });
+    return new Response('{"ok":true,"result":true}');
+  };
+  const paced = createPacedFetch({
+    pacer: createWritePacer({ marginMs: 0, ...options }),
+    base,
+    timers: systemTimers,
+  });
+  const call = (method: string, body: object = {}, signal?: AbortSignal) =>
+    paced(`${API}/${method}`, { method: 'POST', body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  return { written, call };
+}
+
+it('writes at once while the window has room, then one as each old write leaves it, in arrival order', async () => {
+  const world = recordingWorld({ globalPerSecond: 2 });
+  const calls = ['sendMessage', 'editMessageText', 'sendChatAction', 'answerCallbackQuery'].map((method) =>
+    world.call(method, { chat_id: 7 }),
+  );
+  expect(world.written.map((write) => write.method)).toEqual(['sendMessage', 'editMessageText']);
+  await advanceUntil(() => world.written.length === 4, 5000, 50);
+  expect(world.written.map((write) => write.method)).toEqual([
+    'sendMessage',
+    'editMessageText',
+    'sendChatAction',
+    'answerCallbackQuery',
+  ]);
+  expect(world.written[2]!.at - world.written[0]!.at).toBeGreaterThanOrEqual(1000);
+  await Promise.all(calls);
+});
+
+it('polling is not counted and never waits', () => {
+  const world = recordingWorld({ globalPerSecond: 1 });
+  void world.call('sendMessage', { chat_id: 1 });
+  void world.call('getUpdates');
+  expect(world.written.map((write) => write.method)).toEqual(['sendMessage', 'getUpdates']);
+});
+
+it('a group waiting for its own spacing does not hold up other chats', async () => {
+  const world = recordingWorld({ globalPerSecond: 100 });
+  void world.call('editMessageText', { chat_id: -5, text: 'a' });
+  void world.call('editMessageText', { chat_id: -5, text: 'b' });
+  void world.call('sendMessage', { chat_id: 9 });
+  expect(world.written.map((write) => write.method)).toEqual(['editMessageText', 'sendMessage']);
+  await advanceUntil(() => world.written.length === 3, 5000, 50);
+  expect(world.written[2]!.at - world.written[0]!.at).toBeGreaterThanOrEqual(1000);
+});
+
+it('an aborted waiting call is dropped without being written', async () => {
+  const world = recordingWorld({ globalPerSecond: 1 });
+  void world.call('sendMessage', { chat_id: 1 });
+  const controller = new AbortController();
+  const waiting = world.call('sendMessage', { chat_id: 2 }, controller.signal);
+  controller.abort();
+  await expect(waiting).rejects.toBeDefined();
+  await vi.advanceTimersByTimeAsync(3000);
+  expect(world.written).toHaveLength(1);
+});
