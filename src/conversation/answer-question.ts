@@ -154,7 +154,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         } else if (event.type === 'reasoning-delta') {
           reasoning += event.text;
           delivery.appendReasoning(event.text);
-        } else {
+        } else if (event.type === 'finish') {
           usage = event.usage;
           if (event.reason === 'length') notice = '✂️ The answer reached the length limit.';
         }

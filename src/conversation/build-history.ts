@@ -28,7 +28,11 @@ export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
 /** Appends in place, merging into the last message when it has the same role. */
 export function appendMessage(history: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const last = history.at(-1);
-  if (last?.role === message.role) last.content = `${last.content}\n\n${message.content}`;
-  else history.push({ ...message });
+  // Tool calls and results keep their own messages: their ids pair them up.
+  const plain = (m: ChatMessage | undefined) =>
+    m !== undefined && m.role !== 'tool' && !(m.role === 'assistant' && m.toolCalls?.length);
+  if (last && plain(last) && plain(message) && last.role === message.role) {
+    last.content = `${last.content}\n\n${message.content}`;
+  } else history.push({ ...message });
   return history;
 }
