@@ -23,6 +23,7 @@ import { createFeatures } from './telegram/features/index.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { startUpdates } from './telegram/start-updates.js';
+import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
 
 export interface AppOptions {
   config: Config;
@@ -91,6 +92,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     thinkingTokens: config.thinkingTokens,
     context: config.context,
     activeAnswers,
+    tools: new Map(
+      createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone }).map((tool) => [
+        tool.definition.name,
+        tool,
+      ]),
+    ),
+    toolSettings: {
+      timeoutMs: config.tools.timeoutMs,
+      maxSteps: config.tools.maxSteps,
+      maxResultChars: config.tools.maxResultChars,
+    },
     shutdownSignal: shutdown.signal,
     logger,
   });

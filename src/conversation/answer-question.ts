@@ -7,10 +7,17 @@ import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
+import type { Tool } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import {
+  type AnswerEvent,
+  streamWithTools,
+  type ToolLoopSettings,
+  type ToolTranscript,
+} from './stream-with-tools.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -48,6 +55,9 @@ export interface AnswerQuestionDeps {
   /** The prompt budget per model; history is trimmed from the oldest end to fit. */
   context: Config['context'];
   activeAnswers: ActiveAnswers;
+  /** Tools the model may call, by name (empty: text-only answers). */
+  tools: ReadonlyMap<string, Tool>;
+  toolSettings: ToolLoopSettings;
   /** Aborted on shutdown once the grace period is over. */
   shutdownSignal: AbortSignal;
   logger: Logger;
@@ -136,6 +146,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     let text = '';
     let reasoning = '';
     let usage: Usage | undefined;
+    const transcript: ToolTranscript = { messages: [] };
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
     try {
@@ -147,8 +158,29 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
-      for await (const event of provider.stream(request, signal)) {
-        if (event.type === 'text-delta') {
+      const events: AsyncIterable<AnswerEvent> = streamWithTools(
+        provider,
+        request,
+        deps.tools,
+        deps.toolSettings,
+        signal,
+        transcript,
+      );
+      for await (const event of events) {
+        if (event.type === 'tool-started') {
+          answerLog.debug({ tool: event.call.name, call: event.call.id }, 'tool started');
+        } else if (event.type === 'tool-finished') {
+          const { done } = event;
+          answerLog.info(
+            {
+              tool: done.call.name,
+              call: done.call.id,
+              ms: done.durationMs,
+              failed: done.result.isError === true,
+            },
+            'tool finished',
+          );
+        } else if (event.type === 'text-delta') {
           text += event.text;
           delivery.appendText(event.text);
         } else if (event.type === 'reasoning-delta') {

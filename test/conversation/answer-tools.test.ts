@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { botMessages, E2E_TIMEOUT_MS, useAnswerWorld } from './answer-e2e-support.js';
+
+// Tools end to end: a question in the emulator, the fake model calls a built-in tool through the real
+// SDK, the bot runs it, sends the result back and the answer goes on in the same message.
+
+const start = useAnswerWorld();
+
+describe('answering with tools', () => {
+  it(
+    'OpenAI: runs the calculator, continues the answer and stores the summed usage once',
+    async () => {
+      const { world, store } = await start({ STREAM_MODE: 'edit', TIME_ZONE: 'Asia/Tokyo' });
+      world.openai.enqueue({
+        text: 'Let me compute that.',
+        toolCalls: [
+          {
+            id: 'call_calc',
+            name: 'calculator',
+            arguments: '{"expression":"6 * (3 + 4)"}',
+            argumentChars: 4,
+          },
+          { id: 'call_time', name: 'current_time', arguments: '{}' },
+        ],
+        usage: { inputTokens: 100, outputTokens: 30 },
+      });
+      world.openai.enqueue({ text: 'It is 42.', usage: { inputTokens: 160, outputTokens: 5 } });
+      const user = world.telegram.createUser({ firstName: 'Ada' });
+      world.telegram.userSends({ chat: user.id, text: 'What is 6 times 7?' });
+
+      const [answer] = await store.waitForFinished(1);
+      expect(answer).toMatchObject({ status: 'complete', content: 'Let me compute that.\n\nIt is 42.' });
+      // One message, written on across the tool round: the text before the call is kept, not repeated.
+      const shown = botMessages(world, user.id).map((m) => m.text);
+      expect(shown).toEqual(['Let me compute that.\n\nIt is 42.']);
+
+      expect(world.openai.requests).toHaveLength(2);
+      const first = world.openai.requests[0]?.body as { tools?: { function: { name: string } }[] };
+      expect(first.tools?.map((tool) => tool.function.name).sort()).toEqual(['calculator', 'current_time']);
+      const second = world.openai.requests[1]?.messages ?? [];
+      expect(second.slice(-3)).toEqual([
+        {
+          role: 'assistant',
+          content: 'Let me compute that.',
+          tool_calls: [
+            {
+              id: 'call_calc',
+              type: 'function',
+              function: { name: 'calculator', arguments: '{"expression":"6 * (3 + 4)"}' },
+            },
+            { id: 'call_time', type: 'function', function: { name: 'current_time', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_calc', content: '42' },
+        { role: 'tool', tool_call_id: 'call_time', content: expect.stringContaining('time zone Asia/Tokyo') },
+      ]);
+      expect(store.usage()).toEqual([
+        expect.objectContaining({ messageId: answer?.id, inputTokens: 260, outputTokens: 35 }),
+      ]);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'Anthropic: a malformed call gets an error result and the answer still ends well',
+    async () => {
+      const { world, store } = await start({ DEFAULT_MODEL: 'anthropic:claude-test' });
+      world.anthropic.enqueue({
+        text: '',
+        toolCalls: [{ id: 'toolu_bad', name: 'calculator', arguments: '{"expression": "1+' }],
+      });
+      world.anthropic.enqueue({ text: 'Sorry, I could not compute that.' });
+      const user = world.telegram.createUser({ firstName: 'Bo' });
+      world.telegram.userSends({ chat: user.id, text: 'Compute 1+?' });
+
+      const [answer] = await store.waitForFinished(1);
+      expect(answer).toMatchObject({ status: 'complete', content: 'Sorry, I could not compute that.' });
+      const second = world.anthropic.requests[1]?.messages ?? [];
+      expect(second.at(-1)).toEqual({
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: 'toolu_bad',
+            content: expect.stringMatching(/not run: the arguments are not valid JSON/),
+            is_error: true,
+          },
+        ],
+      });
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'MAX_TOOL_STEPS: after the last allowed round the model is asked without tools',
+    async () => {
+      const { world, store } = await start({ MAX_TOOL_STEPS: '1' });
+      world.openai.enqueue({
+        text: '',
+        toolCalls: [{ name: 'calculator', arguments: '{"expression":"2+2"}' }],
+      });
+      world.openai.enqueue({ text: 'Four.' });
+      const user = world.telegram.createUser({ firstName: 'Cy' });
+      world.telegram.userSends({ chat: user.id, text: '2+2?' });
+      const [answer] = await store.waitForFinished(1);
+      expect(answer?.content).toBe('Four.');
+      expect((world.openai.requests[0]?.body as { tools?: unknown[] }).tools).toHaveLength(2);
+      expect((world.openai.requests[1]?.body as { tools?: unknown[] }).tools).toBeUndefined();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'BUILTIN_TOOLS=none sends no tools at all',
+    async () => {
+      const { world, store } = await start({ BUILTIN_TOOLS: 'none' });
+      world.openai.enqueue({ text: 'Plain.' });
+      const user = world.telegram.createUser({ firstName: 'Di' });
+      world.telegram.userSends({ chat: user.id, text: 'Hi' });
+      await store.waitForFinished(1);
+      expect((world.openai.requests[0]?.body as { tools?: unknown }).tools).toBeUndefined();
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
