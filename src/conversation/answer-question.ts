@@ -209,6 +209,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         storage.messages.finishAssistantMessage(assistantId, {
           content: text,
           reasoning: reasoning === '' ? null : reasoning,
+          toolTurns: transcript.messages,
           status,
           telegramMessageIds: result.messageIds,
         });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sendAndWaitReply } from '../telegram/features/support.js';
 import { botMessages, E2E_TIMEOUT_MS, useAnswerWorld } from './answer-e2e-support.js';
 
 // Tools end to end: a question in the emulator, the fake model calls a built-in tool through the real
@@ -120,6 +121,66 @@ describe('answering with tools', () => {
       world.telegram.userSends({ chat: user.id, text: 'Hi' });
       await store.waitForFinished(1);
       expect(toolsSent(world.openai.requests[0]?.body)).toBeUndefined();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'a follow-up sees the earlier tool call and result, also after /model switches to Anthropic',
+    async () => {
+      const { world, store } = await start({});
+      world.openai.enqueue({
+        text: 'Computing.',
+        toolCalls: [{ id: 'call_sq', name: 'calculator', arguments: '{"expression":"sqrt(144)"}' }],
+      });
+      world.openai.enqueue({ text: 'It is 12.' });
+      world.openai.enqueue({ text: 'Still 12.' });
+      world.anthropic.enqueue({ text: 'Yes, 12.' });
+      const user = world.telegram.createUser({ firstName: 'Eve' });
+      world.telegram.userSends({ chat: user.id, text: 'sqrt(144)?' });
+      await store.waitForFinished(1);
+
+      world.telegram.userSends({ chat: user.id, text: 'Sure?' });
+      await store.waitForFinished(2);
+      expect(world.openai.requests[2]?.messages.slice(1)).toEqual([
+        { role: 'user', content: 'sqrt(144)?' },
+        {
+          role: 'assistant',
+          content: 'Computing.',
+          tool_calls: [
+            {
+              id: 'call_sq',
+              type: 'function',
+              function: { name: 'calculator', arguments: '{"expression":"sqrt(144)"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_sq', content: '12' },
+        { role: 'assistant', content: 'It is 12.' },
+        { role: 'user', content: 'Sure?' },
+      ]);
+
+      await sendAndWaitReply(world.telegram, { chat: user.id, text: '/model claude-test' });
+      world.telegram.userSends({ chat: user.id, text: 'Really?' });
+      await store.waitForFinished(3);
+      expect(world.anthropic.requests[0]?.messages).toEqual([
+        { role: 'user', content: 'sqrt(144)?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Computing.' },
+            { type: 'tool_use', id: 'call_sq', name: 'calculator', input: { expression: 'sqrt(144)' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'call_sq', content: '12' }],
+        },
+        { role: 'assistant', content: 'It is 12.' },
+        { role: 'user', content: 'Sure?' },
+        { role: 'assistant', content: 'Still 12.' },
+        { role: 'user', content: 'Really?' },
+      ]);
     },
     E2E_TIMEOUT_MS,
   );
