@@ -18,6 +18,7 @@ import {
   type ToolLoopSettings,
   type ToolTranscript,
 } from './stream-with-tools.js';
+import { createToolStatus } from './tool-status.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -166,11 +167,17 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         signal,
         transcript,
       );
+      const toolStatus = createToolStatus(deps.tools);
+      let toolsRunning = false;
       for await (const event of events) {
         if (event.type === 'tool-started') {
           answerLog.debug({ tool: event.call.name, call: event.call.id }, 'tool started');
+          if (!toolsRunning) toolStatus.clear();
+          toolsRunning = true;
+          delivery.setStatus(toolStatus.started(event.call));
         } else if (event.type === 'tool-finished') {
           const { done } = event;
+          delivery.setStatus(toolStatus.finished(done.call, done.durationMs, done.result.isError === true));
           answerLog.info(
             {
               tool: done.call.name,
@@ -181,6 +188,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
             'tool finished',
           );
         } else if (event.type === 'text-delta') {
+          // The tool lines stay until the answer goes on, then give way to its text.
+          if (toolsRunning) delivery.setStatus(undefined);
+          toolsRunning = false;
           text += event.text;
           delivery.appendText(event.text);
         } else if (event.type === 'reasoning-delta') {

@@ -26,7 +26,12 @@ describe('answering with tools', () => {
         ],
         usage: { inputTokens: 100, outputTokens: 30 },
       });
-      world.openai.enqueue({ text: 'It is 42.', usage: { inputTokens: 160, outputTokens: 5 } });
+      // The second request waits a little, so the frame with the finished tool lines is shown.
+      world.openai.enqueue({
+        text: 'It is 42.',
+        usage: { inputTokens: 160, outputTokens: 5 },
+        firstTokenDelayMs: 2500,
+      });
       const user = world.telegram.createUser({ firstName: 'Ada' });
       world.telegram.userSends({ chat: user.id, text: 'What is 6 times 7?' });
 
@@ -35,6 +40,14 @@ describe('answering with tools', () => {
       // One message, written on across the tool round: the text before the call is kept, not repeated.
       const shown = botMessages(world, user.id).map((m) => m.text);
       expect(shown).toEqual(['Let me compute that.\n\nIt is 42.']);
+      // While the tools ran, the message showed a line per call under the text written so far.
+      const frames = world.telegram
+        .timeline(user.id)
+        .map((event) => ('text' in event ? String(event.text) : ''))
+        .filter((frameText) => frameText.includes('🔧'));
+      expect(frames.at(-1)).toMatch(
+        /^Let me compute that\.\n\n🔧 calculator · "6 \* \(3 \+ 4\)" ✓ \d+\.\d s\n🔧 current_time ✓ \d+\.\d s$/,
+      );
 
       expect(world.openai.requests).toHaveLength(2);
       const first = world.openai.requests[0]?.body as { tools?: { function: { name: string } }[] };
