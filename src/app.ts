@@ -81,6 +81,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const activeAnswers = createActiveAnswers();
   const shutdown = new AbortController();
+  const tools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
   const answerQuestion = createAnswerQuestion({
     storage,
     delivery,
@@ -92,12 +93,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     thinkingTokens: config.thinkingTokens,
     context: config.context,
     activeAnswers,
-    tools: new Map(
-      createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone }).map((tool) => [
-        tool.definition.name,
-        tool,
-      ]),
-    ),
+    tools: new Map(tools.map((tool) => [tool.definition.name, tool])),
     toolSettings: {
       timeoutMs: config.tools.timeoutMs,
       maxSteps: config.tools.maxSteps,
@@ -126,7 +122,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (outcome) recordAnswer(metrics, outcome);
     },
   });
-  const features = createFeatures({ config, storage, queue, activeAnswers, submit });
+  const features = createFeatures({
+    config,
+    storage,
+    queue,
+    activeAnswers,
+    submit,
+    tools,
+    toolMaxSteps: config.tools.maxSteps,
+  });
   bot.use(features.composer);
 
   // grammY retries getMe until Telegram answers, so say what the bot is waiting for.
