@@ -24,6 +24,9 @@ import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { startUpdates } from './telegram/start-updates.js';
 import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
+import { connectMcpServers } from './tools/mcp/connect-mcp-servers.js';
+import { readMcpConfig } from './tools/mcp/mcp-config.js';
+import type { ToolSource } from './tools/types.js';
 
 export interface AppOptions {
   config: Config;
@@ -81,7 +84,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const activeAnswers = createActiveAnswers();
   const shutdown = new AbortController();
-  const tools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
+  const builtinTools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
+  // MCP servers connect in the background: answers use whichever tools are up at the time.
+  const mcp = config.tools.mcpConfigPath
+    ? connectMcpServers(readMcpConfig(config.tools.mcpConfigPath), { logger })
+    : undefined;
+  const tools: ToolSource = { list: () => [...builtinTools, ...(mcp?.list() ?? [])] };
   const answerQuestion = createAnswerQuestion({
     storage,
     delivery,
@@ -93,7 +101,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     thinkingTokens: config.thinkingTokens,
     context: config.context,
     activeAnswers,
-    tools: new Map(tools.map((tool) => [tool.definition.name, tool])),
+    tools,
     toolSettings: {
       timeoutMs: config.tools.timeoutMs,
       maxSteps: config.tools.maxSteps,
@@ -178,6 +186,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await settlesWithin(queue.drain(), FINAL_DELIVERY_MS);
     }
     await delivery.close();
+    await mcp?.close();
     await gate.close();
     await http.close();
     db.close();

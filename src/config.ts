@@ -107,6 +107,8 @@ export interface Config {
     maxSteps: number;
     /** Longest tool result (characters) given to the model; longer ones are truncated. */
     maxResultChars: number;
+    /** `MCP_CONFIG`: the JSON file naming the MCP servers; undefined for none. */
+    mcpConfigPath: string | undefined;
   };
   /** Every secret value, so logs can scrub them whatever shape an error takes. */
   secrets: string[];
@@ -227,6 +229,7 @@ const environmentSchema = z.object({
   TOOL_TIMEOUT_SECONDS: integer(1, 600, 30),
   MAX_TOOL_STEPS: integer(0, 50, 5),
   TOOL_RESULT_MAX_CHARS: integer(100, 1_000_000, 20_000),
+  MCP_CONFIG: optionalText,
 });
 
 type Environment = Record<string, string | undefined>;
@@ -324,6 +327,7 @@ export function createConfig(env: Environment): Config {
       timeoutMs: vars.TOOL_TIMEOUT_SECONDS * 1000,
       maxSteps: vars.MAX_TOOL_STEPS,
       maxResultChars: vars.TOOL_RESULT_MAX_CHARS,
+      mcpConfigPath: vars.MCP_CONFIG,
     },
     secrets,
   };

@@ -7,7 +7,7 @@ import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
-import type { Tool } from '../tools/types.js';
+import type { ToolSource } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
@@ -56,8 +56,8 @@ export interface AnswerQuestionDeps {
   /** The prompt budget per model; history is trimmed from the oldest end to fit. */
   context: Config['context'];
   activeAnswers: ActiveAnswers;
-  /** Tools the model may call, by name (empty: text-only answers). */
-  tools: ReadonlyMap<string, Tool>;
+  /** Tools the model may call, read at the start of each answer (none: text-only answers). */
+  tools: ToolSource;
   toolSettings: ToolLoopSettings;
   /** Aborted on shutdown once the grace period is over. */
   shutdownSignal: AbortSignal;
@@ -159,15 +159,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
+      const tools = new Map(deps.tools.list().map((tool) => [tool.definition.name, tool]));
       const events: AsyncIterable<AnswerEvent> = streamWithTools(
         provider,
         request,
-        deps.tools,
+        tools,
         deps.toolSettings,
         signal,
         transcript,
       );
-      const toolStatus = createToolStatus(deps.tools);
+      const toolStatus = createToolStatus(tools);
       let toolsRunning = false;
       for await (const event of events) {
         if (event.type === 'tool-started') {

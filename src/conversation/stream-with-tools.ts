@@ -1,3 +1,4 @@
+import { ProviderAbortedError } from '../providers/errors.js';
 import type {
   AssistantMessage,
   ChatMessage,
@@ -120,7 +121,16 @@ export async function* streamWithTools(
       });
       wake = undefined;
     }
-    const done = await running;
+    let done: FinishedToolCall[];
+    try {
+      done = await running;
+    } catch (error) {
+      // Stopped while tools ran: end the answer the way a stopped model request ends it.
+      if (signal.aborted) {
+        throw new ProviderAbortedError({ provider: provider.name, model: request.model, cause: error });
+      }
+      throw error;
+    }
     transcript.messages.push(assistant, ...done.map((finished) => finished.result));
   }
 }

@@ -15,3 +15,8 @@ export interface Tool {
   displayArgument?: string;
   run(args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult>;
 }
+
+/** The tools available right now (MCP servers come and go). */
+export interface ToolSource {
+  list(): readonly Tool[];
+}

@@ -8,7 +8,7 @@ import { createQuestionIntake } from '../../conversation/question-intake.js';
 import { type BudgetVerdict, createTokenBudget } from '../../conversation/token-budget.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../storage/storage.js';
-import type { Tool } from '../../tools/types.js';
+import type { ToolSource } from '../../tools/types.js';
 import { isListed } from '../access.js';
 import type { BotContext } from '../context.js';
 import { createChatFeature } from './chat.js';
@@ -35,7 +35,7 @@ export interface CreateFeaturesDeps {
   /** Puts a question (a split text already merged) on its chat's queue to be answered. */
   submit(question: Question, log: Logger): void;
   /** The tools answers may call, for /tools. */
-  tools?: readonly Tool[];
+  tools?: ToolSource;
   toolMaxSteps?: number;
   now?: () => number;
 }
@@ -98,7 +98,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createStatsFeature(shared),
     createSystemPromptFeature(shared),
     createReasoningFeature(shared),
-    createToolsFeature({ tools: deps.tools ?? [], maxSteps: deps.toolMaxSteps ?? 0 }),
+    createToolsFeature({ tools: deps.tools ?? { list: () => [] }, maxSteps: deps.toolMaxSteps ?? 0 }),
     createChatFeature({
       continueText: (question) => intake.continueText(question),
       submit(question, ctx) {

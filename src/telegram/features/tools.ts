@@ -1,17 +1,18 @@
 import { Composer } from 'grammy';
-import type { Tool } from '../../tools/types.js';
+import type { Tool, ToolSource } from '../../tools/types.js';
 import type { BotContext } from '../context.js';
 
 /** /tools: the tools the model may call in this chat, by where they come from. */
-export function createToolsFeature(deps: { tools: readonly Tool[]; maxSteps: number }) {
+export function createToolsFeature(deps: { tools: ToolSource; maxSteps: number }) {
   const feature = new Composer<BotContext>();
   feature.command('tools', async (ctx) => {
-    if (deps.tools.length === 0 || deps.maxSteps === 0) {
+    const available = deps.tools.list();
+    if (available.length === 0 || deps.maxSteps === 0) {
       await ctx.reply('No tools are enabled: answers are written from the model alone.');
       return;
     }
     const bySource = new Map<string, Tool[]>();
-    for (const tool of deps.tools) bySource.set(tool.source, [...(bySource.get(tool.source) ?? []), tool]);
+    for (const tool of available) bySource.set(tool.source, [...(bySource.get(tool.source) ?? []), tool]);
     const sections = [...bySource].map(
       ([source, tools]) =>
         `${source === 'builtin' ? 'Built in' : source}:\n${tools
