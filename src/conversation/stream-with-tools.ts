@@ -60,7 +60,10 @@ export async function* streamWithTools(
     const round: ChatRequest = {
       ...request,
       messages: [...request.messages, ...transcript.messages],
-      ...(withTools ? { tools: definitions } : { tools: [] }),
+      // After the last allowed round the tools stay described (the history refers to them) but the
+      // model must answer in text.
+      tools: definitions,
+      ...(withTools ? {} : { toolChoice: 'none' as const }),
     };
     let text = '';
     const thinking: ThinkingBlock[] = [];

@@ -27,7 +27,8 @@ export function planDemoTools(request: ChatRequest): DemoToolPlan {
     return { kind: 'answer', text: `${lines.join('\n\n')}\n\nThat is what the tool found.` };
   }
   if (last?.role !== 'user') return { kind: 'none' };
-  const available = new Set((request.tools ?? []).map((tool) => tool.name));
+  const offered = request.toolChoice === 'none' ? [] : (request.tools ?? []);
+  const available = new Set(offered.map((tool) => tool.name));
   const question = last.content;
   const id = `demo_call_${request.messages.length}`;
   const expression = question.match(ARITHMETIC)?.[0]?.trim();

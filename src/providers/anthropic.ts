@@ -199,7 +199,10 @@ function toRequestBody(request: ChatRequest, defaultMaxOutputTokens: number): Me
     messages: mapAnthropicMessages(request.messages),
     stream: true,
   };
-  if (request.tools && request.tools.length > 0) body.tools = mapAnthropicTools(request.tools);
+  if (request.tools && request.tools.length > 0) {
+    body.tools = mapAnthropicTools(request.tools);
+    if (request.toolChoice === 'none') body.tool_choice = { type: 'none' };
+  }
   if (request.system) body.system = request.system;
   if (request.thinkingBudgetTokens !== undefined) {
     body.thinking = { type: 'enabled', budget_tokens: request.thinkingBudgetTokens };

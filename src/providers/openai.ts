@@ -161,7 +161,10 @@ function toRequestBody(
     stream: true,
     stream_options: { include_usage: true },
   };
-  if (request.tools && request.tools.length > 0) body.tools = mapOpenAITools(request.tools);
+  if (request.tools && request.tools.length > 0) {
+    body.tools = mapOpenAITools(request.tools);
+    if (request.toolChoice === 'none') body.tool_choice = 'none';
+  }
   if (request.maxOutputTokens !== undefined) body[maxTokensField] = request.maxOutputTokens;
   return body;
 }

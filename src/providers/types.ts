@@ -64,6 +64,11 @@ export interface ChatRequest {
   thinkingBudgetTokens?: number;
   /** Tools the model may call this round; none (or empty) means a text-only answer. */
   tools?: readonly ToolDefinition[];
+  /**
+   * `none`: the tools are described (history with tool calls needs them, for Anthropic) but the model
+   * must answer in text. Default: the model decides.
+   */
+  toolChoice?: 'auto' | 'none';
 }
 
 /**

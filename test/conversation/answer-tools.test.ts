@@ -107,7 +107,7 @@ describe('answering with tools', () => {
   );
 
   it(
-    'MAX_TOOL_STEPS: after the last allowed round the model is asked without tools',
+    'MAX_TOOL_STEPS: after the last allowed round the model must answer in text (tool_choice none)',
     async () => {
       const { world, store } = await start({ MAX_TOOL_STEPS: '1' });
       world.openai.enqueue({
@@ -120,7 +120,9 @@ describe('answering with tools', () => {
       const [answer] = await store.waitForFinished(1);
       expect(answer?.content).toBe('Four.');
       expect(toolsSent(world.openai.requests[0]?.body)).toHaveLength(2);
-      expect(toolsSent(world.openai.requests[1]?.body)).toBeUndefined();
+      expect(toolsSent(world.openai.requests[1]?.body)).toHaveLength(2);
+      expect((world.openai.requests[1]?.body as { tool_choice?: unknown }).tool_choice).toBe('none');
+      expect((world.openai.requests[0]?.body as { tool_choice?: unknown }).tool_choice).toBeUndefined();
     },
     E2E_TIMEOUT_MS,
   );
