@@ -6,6 +6,7 @@ import { botMessages, E2E_TIMEOUT_MS, useAnswerWorld } from './answer-e2e-suppor
 // SDK, the bot runs it, sends the result back and the answer goes on in the same message.
 
 const start = useAnswerWorld();
+const toolChoiceSent = (body: unknown) => (body as { tool_choice?: unknown } | undefined)?.tool_choice;
 const toolsSent = (body: unknown) => (body as { tools?: unknown[] } | undefined)?.tools;
 
 describe('answering with tools', () => {
@@ -121,8 +122,8 @@ describe('answering with tools', () => {
       expect(answer?.content).toBe('Four.');
       expect(toolsSent(world.openai.requests[0]?.body)).toHaveLength(2);
       expect(toolsSent(world.openai.requests[1]?.body)).toHaveLength(2);
-      expect((world.openai.requests[1]?.body as { tool_choice?: unknown }).tool_choice).toBe('none');
-      expect((world.openai.requests[0]?.body as { tool_choice?: unknown }).tool_choice).toBeUndefined();
+      expect(toolChoiceSent(world.openai.requests[1]?.body)).toBe('none');
+      expect(toolChoiceSent(world.openai.requests[0]?.body)).toBeUndefined();
     },
     E2E_TIMEOUT_MS,
   );
