@@ -7,7 +7,7 @@ import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
-import type { ToolSource } from '../tools/types.js';
+import { type ToolSource, toolsFor } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
@@ -159,7 +159,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
-      const tools = new Map(deps.tools.list().map((tool) => [tool.definition.name, tool]));
+      const tools = new Map(
+        toolsFor(deps.tools.list(), question.user).map((tool) => [tool.definition.name, tool]),
+      );
       const events: AsyncIterable<AnswerEvent> = streamWithTools(
         provider,
         request,

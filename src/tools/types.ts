@@ -14,6 +14,16 @@ export interface Tool {
   /** The argument worth showing on the running-tool line, e.g. `expression` or `city`. */
   displayArgument?: string;
   run(args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult>;
+  /** Whether this user may have the tool; absent: everyone the bot serves. */
+  allowedFor?(user: { id: number; username?: string | undefined }): boolean;
+}
+
+/** The tools one user may use. */
+export function toolsFor(
+  tools: readonly Tool[],
+  user: { id: number; username?: string | undefined } | undefined,
+): Tool[] {
+  return tools.filter((tool) => !tool.allowedFor || (user !== undefined && tool.allowedFor(user)));
 }
 
 /** The tools available right now (MCP servers come and go). */

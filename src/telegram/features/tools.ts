@@ -1,12 +1,12 @@
 import { Composer } from 'grammy';
-import type { Tool, ToolSource } from '../../tools/types.js';
+import { type Tool, type ToolSource, toolsFor } from '../../tools/types.js';
 import type { BotContext } from '../context.js';
 
 /** /tools: the tools the model may call in this chat, by where they come from. */
 export function createToolsFeature(deps: { tools: ToolSource; maxSteps: number }) {
   const feature = new Composer<BotContext>();
   feature.command('tools', async (ctx) => {
-    const available = deps.tools.list();
+    const available = toolsFor(deps.tools.list(), ctx.from);
     if (available.length === 0 || deps.maxSteps === 0) {
       await ctx.reply('No tools are enabled: answers are written from the model alone.');
       return;

@@ -74,7 +74,7 @@ export function connectMcpServers(
           listed.tools
             .filter((tool) => (server.allowTools ? server.allowTools.includes(tool.name) : true))
             .filter((tool) => !server.denyTools?.includes(tool.name))
-            .map((tool) => createMcpTool(server.name, client, tool)),
+            .map((tool) => withUserAccess(createMcpTool(server.name, client, tool), server.allowUsers)),
         );
         log.info({ tools: current.get(server.name)?.length ?? 0 }, 'MCP tools listed');
       };
@@ -115,4 +115,19 @@ function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(
     keep.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key] as string]),
   );
+}
+
+function withUserAccess(tool: Tool, allowUsers: readonly (number | string)[] | undefined): Tool {
+  if (!allowUsers) return tool;
+  const ids = new Set(allowUsers.filter((entry): entry is number => typeof entry === 'number'));
+  const names = new Set(
+    allowUsers
+      .filter((entry): entry is string => typeof entry === 'string')
+      .map((entry) => entry.replace(/^@/, '').toLowerCase()),
+  );
+  return {
+    ...tool,
+    allowedFor: (user) =>
+      ids.has(user.id) || (user.username !== undefined && names.has(user.username.toLowerCase())),
+  };
 }

@@ -6,6 +6,8 @@ const common = {
   allowTools: z.array(z.string()).optional(),
   /** These tools of the server are never offered. */
   denyTools: z.array(z.string()).optional(),
+  /** Only these users (ids or @usernames) get the server's tools; absent: everyone the bot serves. */
+  allowUsers: z.array(z.union([z.number().int(), z.string().min(1)])).optional(),
 };
 const stdioServer = z.object({
   command: z.string().min(1),

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { connectMcpServers, type McpTools } from '../../../src/tools/mcp/connect-mcp-servers.js';
 import type { McpServerConfig } from '../../../src/tools/mcp/mcp-config.js';
+import { toolsFor } from '../../../src/tools/types.js';
 import { startTestMcpHttpServer } from '../../support/mcp/http-server.js';
 
 const STDIO_MAIN = fileURLToPath(new URL('../../support/mcp/stdio-main.ts', import.meta.url));
@@ -129,5 +130,23 @@ describe('MCP servers', () => {
     expect(outages).toHaveLength(1);
     expect(outages[0]).toContain('"mcpServer":"broken"');
     expect(lines.join('')).not.toContain(SECRET);
+  }, 30_000);
+
+  it('allowUsers: only the listed users (ids or @usernames) get the server tools', async () => {
+    const http = await startTestMcpHttpServer();
+    cleanups.push(http.close);
+    const connected = connectMcpServers(
+      [{ name: 'web', url: http.url, headers: {}, allowUsers: [7, '@Ada'] }],
+      {
+        logger: capture().logger,
+      },
+    );
+    tools = connected;
+    await connected.ready;
+    const all = tools.list();
+    expect(toolsFor(all, { id: 7 }).length).toBeGreaterThan(0);
+    expect(toolsFor(all, { id: 8, username: 'ada' })).toHaveLength(all.length);
+    expect(toolsFor(all, { id: 9, username: 'bob' })).toEqual([]);
+    expect(toolsFor(all, undefined)).toEqual([]);
   }, 30_000);
 });
