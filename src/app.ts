@@ -24,6 +24,10 @@ import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { createPacedTelegramFetch, gatePerSecond } from './telegram/paced-telegram-fetch.js';
 import { startUpdates } from './telegram/start-updates.js';
+import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
+import { connectMcpServers } from './tools/mcp/connect-mcp-servers.js';
+import { readMcpConfig } from './tools/mcp/mcp-config.js';
+import type { ToolSource } from './tools/types.js';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +100,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const activeAnswers = createActiveAnswers();
   const shutdown = new AbortController();
+  const builtinTools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
+  // MCP servers connect in the background: answers use whichever tools are up at the time.
+  const mcp = config.tools.mcpConfigPath
+    ? connectMcpServers(readMcpConfig(config.tools.mcpConfigPath), { logger })
+    : undefined;
+  const tools: ToolSource = { list: () => [...builtinTools, ...(mcp?.list() ?? [])] };
   const answerQuestion = createAnswerQuestion({
     storage,
     delivery,
@@ -107,6 +117,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     thinkingTokens: config.thinkingTokens,
     context: config.context,
     activeAnswers,
+    tools,
+    toolSettings: {
+      timeoutMs: config.tools.timeoutMs,
+      maxSteps: config.tools.maxSteps,
+      maxResultChars: config.tools.maxResultChars,
+    },
     shutdownSignal: shutdown.signal,
     logger,
   });
@@ -130,7 +146,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (outcome) recordAnswer(metrics, outcome);
     },
   });
-  const features = createFeatures({ config, storage, queue, activeAnswers, submit });
+  const features = createFeatures({
+    config,
+    storage,
+    queue,
+    activeAnswers,
+    submit,
+    tools,
+    toolMaxSteps: config.tools.maxSteps,
+  });
   bot.use(features.composer);
 
   // grammY retries getMe until Telegram answers, so say what the bot is waiting for.
@@ -178,6 +202,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await settlesWithin(queue.drain(), FINAL_DELIVERY_MS);
     }
     await delivery.close();
+    await mcp?.close();
     await gate.close();
     await http.close();
     db.close();

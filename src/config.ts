@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
+import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from './tools/builtin/builtin-tools.js';
 
 export type StreamMode = 'auto' | 'draft' | 'edit';
 /** What a new question does while an answer of the same user streams in that chat. */
@@ -97,6 +98,18 @@ export interface Config {
   /** How long a split long message waits for its next part; 0 turns merging off. */
   pasteMergeMs: number;
   busyPolicy: BusyPolicy;
+  /** Tools the model may call while it answers. */
+  tools: {
+    /** Built-in tools on (`BUILTIN_TOOLS`); empty for `none`. */
+    builtin: BuiltinToolName[];
+    timeoutMs: number;
+    /** Rounds of tool calls per answer before the model must answer without tools. */
+    maxSteps: number;
+    /** Longest tool result (characters) given to the model; longer ones are truncated. */
+    maxResultChars: number;
+    /** `MCP_CONFIG`: the JSON file naming the MCP servers; undefined for none. */
+    mcpConfigPath: string | undefined;
+  };
   /** Every secret value, so logs can scrub them whatever shape an error takes. */
   secrets: string[];
 }
@@ -191,6 +204,32 @@ const environmentSchema = z.object({
     .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' }),
   PASTE_MERGE_MS: integer(0, 10_000, 1500),
   BUSY_POLICY: z.enum(['queue', 'replace'], { message: 'must be queue or replace' }).default('queue'),
+  BUILTIN_TOOLS: z
+    .string()
+    .trim()
+    .default('all')
+    .transform((value, ctx) => {
+      const lower = value.toLowerCase();
+      if (lower === 'none') return [];
+      if (lower === 'all') return [...BUILTIN_TOOL_NAMES];
+      const names = lower
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+      const unknown = names.filter((name) => !(BUILTIN_TOOL_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be all, none or a list of ${BUILTIN_TOOL_NAMES.join(', ')} (unknown: ${unknown.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(names)] as BuiltinToolName[];
+    }),
+  TOOL_TIMEOUT_SECONDS: integer(1, 600, 30),
+  MAX_TOOL_STEPS: integer(0, 50, 5),
+  TOOL_RESULT_MAX_CHARS: integer(100, 1_000_000, 20_000),
+  MCP_CONFIG: optionalText,
 });
 
 type Environment = Record<string, string | undefined>;
@@ -283,6 +322,13 @@ export function createConfig(env: Environment): Config {
     timeZone: vars.TIME_ZONE,
     pasteMergeMs: vars.PASTE_MERGE_MS,
     busyPolicy: vars.BUSY_POLICY,
+    tools: {
+      builtin: vars.BUILTIN_TOOLS,
+      timeoutMs: vars.TOOL_TIMEOUT_SECONDS * 1000,
+      maxSteps: vars.MAX_TOOL_STEPS,
+      maxResultChars: vars.TOOL_RESULT_MAX_CHARS,
+      mcpConfigPath: vars.MCP_CONFIG,
+    },
     secrets,
   };
 }

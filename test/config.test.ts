@@ -185,4 +185,25 @@ describe('createConfig', () => {
       'PASTE_MERGE_MS must be a whole number from 0 to 10000',
     ]);
   });
+
+  it('resolves the tool settings: built-ins on by default, none, a list, timeouts and caps', () => {
+    expect(createConfig(base).tools).toEqual({
+      builtin: ['current_time', 'calculator'],
+      timeoutMs: 30_000,
+      maxSteps: 5,
+      maxResultChars: 20_000,
+    });
+    expect(createConfig({ ...base, BUILTIN_TOOLS: 'none' }).tools.builtin).toEqual([]);
+    const custom = createConfig({
+      ...base,
+      BUILTIN_TOOLS: ' Calculator ,calculator',
+      TOOL_TIMEOUT_SECONDS: '5',
+      MAX_TOOL_STEPS: '0',
+      TOOL_RESULT_MAX_CHARS: '500',
+    }).tools;
+    expect(custom).toEqual({ builtin: ['calculator'], timeoutMs: 5_000, maxSteps: 0, maxResultChars: 500 });
+    expect(problemsOf({ ...base, BUILTIN_TOOLS: 'calculator,weather' })).toEqual([
+      'BUILTIN_TOOLS must be all, none or a list of current_time, calculator (unknown: weather)',
+    ]);
+  });
 });

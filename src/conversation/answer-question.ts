@@ -7,10 +7,18 @@ import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
+import { type ToolSource, toolsFor } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import {
+  type AnswerEvent,
+  streamWithTools,
+  type ToolLoopSettings,
+  type ToolTranscript,
+} from './stream-with-tools.js';
+import { createToolStatus } from './tool-status.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -48,6 +56,9 @@ export interface AnswerQuestionDeps {
   /** The prompt budget per model; history is trimmed from the oldest end to fit. */
   context: Config['context'];
   activeAnswers: ActiveAnswers;
+  /** Tools the model may call, read at the start of each answer (none: text-only answers). */
+  tools: ToolSource;
+  toolSettings: ToolLoopSettings;
   /** Aborted on shutdown once the grace period is over. */
   shutdownSignal: AbortSignal;
   logger: Logger;
@@ -136,6 +147,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     let text = '';
     let reasoning = '';
     let usage: Usage | undefined;
+    const transcript: ToolTranscript = { messages: [] };
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
     try {
@@ -147,14 +159,47 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
-      for await (const event of provider.stream(request, signal)) {
-        if (event.type === 'text-delta') {
+      const tools = new Map(
+        toolsFor(deps.tools.list(), question.user).map((tool) => [tool.definition.name, tool]),
+      );
+      const events: AsyncIterable<AnswerEvent> = streamWithTools(
+        provider,
+        request,
+        tools,
+        deps.toolSettings,
+        signal,
+        transcript,
+      );
+      const toolStatus = createToolStatus(tools);
+      let toolsRunning = false;
+      for await (const event of events) {
+        if (event.type === 'tool-started') {
+          answerLog.debug({ tool: event.call.name, call: event.call.id }, 'tool started');
+          if (!toolsRunning) toolStatus.clear();
+          toolsRunning = true;
+          delivery.setStatus(toolStatus.started(event.call));
+        } else if (event.type === 'tool-finished') {
+          const { done } = event;
+          delivery.setStatus(toolStatus.finished(done.call, done.durationMs, done.result.isError === true));
+          answerLog.info(
+            {
+              tool: done.call.name,
+              call: done.call.id,
+              ms: done.durationMs,
+              failed: done.result.isError === true,
+            },
+            'tool finished',
+          );
+        } else if (event.type === 'text-delta') {
+          // The tool lines stay until the answer goes on, then give way to its text.
+          if (toolsRunning) delivery.setStatus(undefined);
+          toolsRunning = false;
           text += event.text;
           delivery.appendText(event.text);
         } else if (event.type === 'reasoning-delta') {
           reasoning += event.text;
           delivery.appendReasoning(event.text);
-        } else {
+        } else if (event.type === 'finish') {
           usage = event.usage;
           if (event.reason === 'length') notice = '✂️ The answer reached the length limit.';
         }
@@ -177,6 +222,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         storage.messages.finishAssistantMessage(assistantId, {
           content: text,
           reasoning: reasoning === '' ? null : reasoning,
+          toolTurns: transcript.messages,
           status,
           telegramMessageIds: result.messageIds,
         });

@@ -14,12 +14,11 @@ export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
       const answer = chain[index + 1];
       if (answer?.role === 'assistant' && answer.status === 'error') continue;
       appendMessage(history, { role: 'user', content: message.content });
-    } else if (
-      message.status !== 'error' &&
-      message.status !== 'streaming' &&
-      message.content.trim() !== ''
-    ) {
-      appendMessage(history, { role: 'assistant', content: message.content });
+    } else if (message.status !== 'error' && message.status !== 'streaming') {
+      // Tool rounds go back as they happened (calls, then results), then the text written after them.
+      for (const turn of message.toolTurns ?? []) appendMessage(history, turn);
+      const last = finalText(message);
+      if (last.trim() !== '') appendMessage(history, { role: 'assistant', content: last });
     }
   }
   return history;
@@ -28,7 +27,22 @@ export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
 /** Appends in place, merging into the last message when it has the same role. */
 export function appendMessage(history: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const last = history.at(-1);
-  if (last?.role === message.role) last.content = `${last.content}\n\n${message.content}`;
-  else history.push({ ...message });
+  // Tool calls and results keep their own messages: their ids pair them up.
+  const plain = (m: ChatMessage | undefined) =>
+    m !== undefined && m.role !== 'tool' && !(m.role === 'assistant' && m.toolCalls?.length);
+  if (last && plain(last) && plain(message) && last.role === message.role) {
+    last.content = `${last.content}\n\n${message.content}`;
+  } else history.push({ ...message });
   return history;
+}
+
+/** The text after the answer's last tool round: `content` holds every round's text, in order. */
+function finalText(message: MessageRecord): string {
+  let rest = message.content;
+  for (const turn of message.toolTurns ?? []) {
+    if (turn.role !== 'assistant' || turn.content === '') continue;
+    const at = rest.indexOf(turn.content);
+    if (at >= 0) rest = rest.slice(at + turn.content.length);
+  }
+  return message.toolTurns?.length ? rest.trimStart() : rest;
 }

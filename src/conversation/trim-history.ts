@@ -22,11 +22,10 @@ export function trimHistory(history: readonly ChatMessage[], budgetTokens: numbe
     // else: an answer whose question is older than the stored chain; it is dropped.
   }
   for (const turn of turns) {
-    turn.tokens = turn.messages.reduce(
-      (sum, message) => sum + estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS,
-      0,
-    );
+    turn.tokens = turnTokens(turn.messages);
   }
+
+  shrinkOldToolResults(turns, budgetTokens);
 
   let tokens = 0;
   let first = turns.length;
@@ -38,4 +37,40 @@ export function trimHistory(history: readonly ChatMessage[], budgetTokens: numbe
   }
   const kept = turns.slice(first).flatMap((turn) => turn.messages);
   return { messages: kept, dropped: history.length - kept.length, tokens };
+}
+
+const TRIMMED_RESULT = '[an older tool result, left out to save room]';
+
+function turnTokens(messages: readonly ChatMessage[]): number {
+  return messages.reduce((sum, message) => {
+    const calls = message.role === 'assistant' ? JSON.stringify(message.toolCalls ?? []) : '';
+    return (
+      sum +
+      estimateTokens(message.content) +
+      (calls === '[]' ? 0 : estimateTokens(calls)) +
+      MESSAGE_OVERHEAD_TOKENS
+    );
+  }, 0);
+}
+
+/**
+ * Old tool results are usually the bulkiest and least needed part of the history: while the turns
+ * do not fit, empty them, oldest turn first, before whole turns are dropped. The newest turn keeps its.
+ */
+function shrinkOldToolResults(
+  turns: { messages: ChatMessage[]; tokens: number }[],
+  budgetTokens: number,
+): void {
+  let total = turns.reduce((sum, turn) => sum + turn.tokens, 0);
+  for (const turn of turns.slice(0, -1)) {
+    if (total <= budgetTokens) return;
+    if (!turn.messages.some((message) => message.role === 'tool' && message.content !== TRIMMED_RESULT))
+      continue;
+    turn.messages = turn.messages.map((message) =>
+      message.role === 'tool' ? { ...message, content: TRIMMED_RESULT } : message,
+    );
+    const before = turn.tokens;
+    turn.tokens = turnTokens(turn.messages);
+    total -= before - turn.tokens;
+  }
 }

@@ -10,6 +10,7 @@ import {
 import type { ChatRequest, ModelProvider, StreamEvent, Usage } from '../providers/types.js';
 import { composeDemoAnswer } from './demo-answers.js';
 import { estimateTokens, splitIntoTokens } from './demo-tokens.js';
+import { planDemoTools } from './demo-tool-calls.js';
 
 export const DEMO_PROVIDER_NAME = 'demo';
 
@@ -71,7 +72,14 @@ export function createDemoProvider(options: DemoProviderOptions = {}): DemoProvi
 
     const failure = failures.shift();
     const thinking = model === 'thinking';
-    const script = composeDemoAnswer(request, { thinking });
+    const tools = planDemoTools(request);
+    const script =
+      tools.kind === 'none'
+        ? composeDemoAnswer(request, { thinking })
+        : {
+            text: tools.text,
+            ...(thinking && tools.kind === 'call' ? { reasoning: 'A tool can answer this exactly.' } : {}),
+          };
     const reasoningTokens = script.reasoning === undefined ? [] : splitIntoTokens(script.reasoning);
     let textTokens = splitIntoTokens(script.text);
     const budget = request.maxOutputTokens ?? Number.POSITIVE_INFINITY;
@@ -98,6 +106,12 @@ export function createDemoProvider(options: DemoProviderOptions = {}): DemoProvi
       cachedInputTokens: Math.max(0, Math.floor((inputTokens - lastTurn) / 128) * 128),
       ...(thinking ? { reasoningTokens: reasoningTokens.length } : {}),
     };
+    if (tools.kind === 'call' && !truncated) {
+      yield { type: 'tool-call-start', id: tools.call.id, name: tools.call.name };
+      yield { type: 'tool-call', call: tools.call };
+      yield { type: 'finish', reason: 'tool-calls', usage };
+      return;
+    }
     yield { type: 'finish', reason: truncated ? 'length' : 'stop', usage };
 
     async function* paced(

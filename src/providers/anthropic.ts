@@ -2,9 +2,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { classifyAnthropicError } from './classify-anthropic-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
+import { mapAnthropicMessages, mapAnthropicTools } from './map-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { type AnthropicUsageTotals, mapAnthropicUsage } from './map-anthropic-usage.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
+import { completeToolCall } from './parse-tool-arguments.js';
 import {
   DEFAULT_ANTHROPIC_MAX_OUTPUT_TOKENS,
   DEFAULT_MAX_RETRIES,
@@ -87,6 +89,12 @@ async function* streamMessage(
     };
     let stopReason: string | null = null;
     let stopped = false;
+    // Open blocks by index: tool_use input arrives as partial_json, thinking ends with its signature.
+    const blocks = new Map<
+      number,
+      | { kind: 'tool'; id: string; name: string; json: string }
+      | { kind: 'thinking'; text: string; signature: string }
+    >();
     try {
       const interrupted = guard.interruption();
       if (interrupted) throw interrupted;
@@ -99,12 +107,40 @@ async function* streamMessage(
         if (guard.stopped) break;
         guard.chunkArrived();
         switch (event.type) {
+          case 'content_block_start': {
+            const block = event.content_block;
+            if (block.type === 'tool_use') {
+              blocks.set(event.index, { kind: 'tool', id: block.id, name: block.name, json: '' });
+              yield { type: 'tool-call-start', id: block.id, name: block.name };
+            } else if (block.type === 'thinking') {
+              blocks.set(event.index, { kind: 'thinking', text: '', signature: '' });
+            }
+            break;
+          }
           case 'content_block_delta': {
             const delta = event.delta;
+            const open = blocks.get(event.index);
             if (delta.type === 'text_delta') {
               if (delta.text) yield { type: 'text-delta', text: delta.text };
             } else if (delta.type === 'thinking_delta') {
+              if (open?.kind === 'thinking') open.text += delta.thinking;
               if (delta.thinking) yield { type: 'reasoning-delta', text: delta.thinking };
+            } else if (delta.type === 'signature_delta') {
+              if (open?.kind === 'thinking') open.signature += delta.signature;
+            } else if (delta.type === 'input_json_delta' && open?.kind === 'tool') {
+              open.json += delta.partial_json;
+              if (delta.partial_json) {
+                yield { type: 'tool-call-delta', id: open.id, argumentsDelta: delta.partial_json };
+              }
+            }
+            break;
+          }
+          case 'content_block_stop': {
+            const open = blocks.get(event.index);
+            blocks.delete(event.index);
+            if (open?.kind === 'tool') yield completeToolCall(open.id, open.name, open.json);
+            else if (open?.kind === 'thinking' && open.signature !== '') {
+              yield { type: 'thinking-block', block: { text: open.text, signature: open.signature } };
             }
             break;
           }
@@ -160,9 +196,13 @@ function toRequestBody(request: ChatRequest, defaultMaxOutputTokens: number): Me
   const body: MessageCreateParamsStreaming = {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? defaultMaxOutputTokens,
-    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    messages: mapAnthropicMessages(request.messages),
     stream: true,
   };
+  if (request.tools && request.tools.length > 0) {
+    body.tools = mapAnthropicTools(request.tools);
+    if (request.toolChoice === 'none') body.tool_choice = { type: 'none' };
+  }
   if (request.system) body.system = request.system;
   if (request.thinkingBudgetTokens !== undefined) {
     body.thinking = { type: 'enabled', budget_tokens: request.thinkingBudgetTokens };

@@ -2,13 +2,14 @@ import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
-  ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { classifyOpenAIError } from './classify-openai-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { mapOpenAIMessages, mapOpenAITools } from './map-openai-messages.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
+import { completeToolCall } from './parse-tool-arguments.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from './provider-defaults.js';
 import { createStreamGuard } from './stream-guard.js';
 import type { ChatRequest, ModelProvider, StreamEvent } from './types.js';
@@ -84,6 +85,8 @@ async function* streamChatCompletion(
   try {
     let finishReason: string | null = null;
     let rawUsage: ChatCompletionChunk['usage'];
+    // Parallel calls stream interleaved by `index`; the id and name come in the first fragment only.
+    const calls = new Map<number, { id: string; name: string; json: string }>();
     try {
       const interrupted = guard.interruption();
       if (interrupted) throw interrupted;
@@ -103,6 +106,23 @@ async function* streamChatCompletion(
           const reasoning = delta.reasoning_content ?? delta.reasoning;
           if (reasoning) yield { type: 'reasoning-delta', text: reasoning };
           if (delta.content) yield { type: 'text-delta', text: delta.content };
+          for (const fragment of delta.tool_calls ?? []) {
+            let call = calls.get(fragment.index);
+            if (!call) {
+              call = {
+                id: fragment.id ?? `call_${fragment.index}`,
+                name: fragment.function?.name ?? '',
+                json: '',
+              };
+              calls.set(fragment.index, call);
+              yield { type: 'tool-call-start', id: call.id, name: call.name };
+            }
+            const argumentsDelta = fragment.function?.arguments;
+            if (argumentsDelta) {
+              call.json += argumentsDelta;
+              yield { type: 'tool-call-delta', id: call.id, argumentsDelta };
+            }
+          }
           if (choice.finish_reason) finishReason = choice.finish_reason;
         }
         guard.waitingAgain();
@@ -118,6 +138,9 @@ async function* streamChatCompletion(
         detail: 'the stream ended without a finish reason',
       });
     }
+    for (const call of [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c)) {
+      yield completeToolCall(call.id, call.name, call.json);
+    }
     yield {
       type: 'finish',
       reason: mapOpenAIFinishReason(finishReason),
@@ -132,15 +155,16 @@ function toRequestBody(
   request: ChatRequest,
   maxTokensField: 'max_completion_tokens' | 'max_tokens',
 ): ChatCompletionCreateParamsStreaming {
-  const messages: ChatCompletionMessageParam[] = [];
-  if (request.system) messages.push({ role: 'system', content: request.system });
-  for (const message of request.messages) messages.push({ role: message.role, content: message.content });
   const body: ChatCompletionCreateParamsStreaming = {
     model: request.model,
-    messages,
+    messages: mapOpenAIMessages(request.system, request.messages),
     stream: true,
     stream_options: { include_usage: true },
   };
+  if (request.tools && request.tools.length > 0) {
+    body.tools = mapOpenAITools(request.tools);
+    if (request.toolChoice === 'none') body.tool_choice = 'none';
+  }
   if (request.maxOutputTokens !== undefined) body[maxTokensField] = request.maxOutputTokens;
   return body;
 }

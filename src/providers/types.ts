@@ -1,7 +1,54 @@
-/** One message of the conversation as a model sees it. Reasoning is never sent back. */
-export interface ChatMessage {
-  role: 'user' | 'assistant';
+/**
+ * One message of the conversation as a model sees it, in a provider-neutral shape; each adapter maps
+ * it to its own wire format (map-openai-messages.ts, map-anthropic-messages.ts). Reasoning text is never
+ * sent back, except Anthropic thinking blocks that precede a tool call, which the API requires verbatim.
+ */
+export type ChatMessage = UserMessage | AssistantMessage | ToolResultMessage;
+
+export interface UserMessage {
+  role: 'user';
   content: string;
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  /** The text the model wrote in this turn (may be empty when it only called tools). */
+  content: string;
+  /** Tool calls the model made at the end of this turn; their results follow as `tool` messages. */
+  toolCalls?: readonly ToolCall[];
+  /** Signed thinking blocks (Anthropic) that preceded the tool calls, sent back as the API requires. */
+  thinking?: readonly ThinkingBlock[];
+}
+
+/** The result of one tool call, answering the `ToolCall` with the same id. */
+export interface ToolResultMessage {
+  role: 'tool';
+  toolCallId: string;
+  /** The tool's name, for providers that want it next to the result. */
+  name: string;
+  content: string;
+  /** The call failed (bad arguments, tool error, timeout): the text explains why, for the model. */
+  isError?: boolean;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The parsed arguments; `{}` when the model's JSON was malformed (see `ToolCallEvent.error`). */
+  arguments: Record<string, unknown>;
+}
+
+export interface ThinkingBlock {
+  text: string;
+  signature: string;
+}
+
+/** A tool the model may call, described with a JSON Schema for its arguments. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** A JSON Schema object (`{ type: 'object', properties, required }`). */
+  inputSchema: Record<string, unknown>;
 }
 
 export interface ChatRequest {
@@ -15,6 +62,13 @@ export interface ChatRequest {
    * thinking). OpenAI-compatible reasoning models reason on their own and ignore it.
    */
   thinkingBudgetTokens?: number;
+  /** Tools the model may call this round; none (or empty) means a text-only answer. */
+  tools?: readonly ToolDefinition[];
+  /**
+   * `none`: the tools are described (history with tool calls needs them, for Anthropic) but the model
+   * must answer in text. Default: the model decides.
+   */
+  toolChoice?: 'auto' | 'none';
 }
 
 /**
@@ -40,6 +94,16 @@ export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' |
 export type StreamEvent =
   | { type: 'text-delta'; text: string }
   | { type: 'reasoning-delta'; text: string }
+  /** The model started a tool call; its arguments stream as `tool-call-delta` fragments. */
+  | { type: 'tool-call-start'; id: string; name: string }
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  /**
+   * A complete tool call, with its parsed arguments. `error` says why the arguments could not be
+   * parsed (malformed JSON): the call must then be answered with an error result, not run.
+   */
+  | { type: 'tool-call'; call: ToolCall; error?: string }
+  /** A signed thinking block ended (Anthropic): keep it to send back with the tool calls. */
+  | { type: 'thinking-block'; block: ThinkingBlock }
   /** `usage` is undefined when the provider sent no usage report. */
   | { type: 'finish'; reason: FinishReason; usage: Usage | undefined };
 

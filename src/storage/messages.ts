@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { ChatMessage } from '../providers/types.js';
 import { withStorageErrors } from './errors.js';
 
 export type MessageRole = 'user' | 'assistant';
@@ -16,6 +17,8 @@ export interface MessageRecord {
   role: MessageRole;
   content: string;
   reasoning: string | null;
+  /** An answer's tool rounds (assistant tool-call turns and tool results), null when it called none. */
+  toolTurns: ChatMessage[] | null;
   /** `provider:model-id` of an answer; null for user messages. */
   model: string | null;
   status: MessageStatus;
@@ -58,6 +61,8 @@ export interface AssistantProgress {
 }
 
 export interface AssistantResult extends AssistantProgress {
+  /** The tool rounds of the answer; omitted or empty when it called no tool. */
+  toolTurns?: readonly ChatMessage[];
   status: FinishedStatus;
   at?: number;
 }
@@ -99,6 +104,7 @@ interface MessageRow {
   role: MessageRole;
   content: string;
   reasoning: string | null;
+  tool_turns: string | null;
   model: string | null;
   status: MessageStatus;
   telegram_message_ids: string;
@@ -155,11 +161,13 @@ export function createMessageRepository(
     id: number;
     content: string;
     reasoning: string | null;
+    toolTurns: string | null;
     telegramMessageIds: string;
     status: FinishedStatus;
     at: number;
   }>(
-    `UPDATE messages SET content = @content, reasoning = @reasoning, telegram_message_ids = @telegramMessageIds,
+    `UPDATE messages SET content = @content, reasoning = @reasoning, tool_turns = @toolTurns,
+       telegram_message_ids = @telegramMessageIds,
        status = @status, finished_at = max(created_at, @at)
      WHERE id = @id AND status = 'streaming'`,
   );
@@ -231,6 +239,7 @@ export function createMessageRepository(
           id,
           content: outcome.content,
           reasoning: outcome.reasoning ?? null,
+          toolTurns: outcome.toolTurns?.length ? JSON.stringify(outcome.toolTurns) : null,
           telegramMessageIds: idsToJson(outcome.telegramMessageIds),
           status: outcome.status,
           at: outcome.at ?? now(),
@@ -281,6 +290,7 @@ function toMessage(row: MessageRow): MessageRecord {
     role: row.role,
     content: row.content,
     reasoning: row.reasoning,
+    toolTurns: row.tool_turns === null ? null : (JSON.parse(row.tool_turns) as ChatMessage[]),
     model: row.model,
     status: row.status,
     telegramMessageIds: JSON.parse(row.telegram_message_ids) as number[],

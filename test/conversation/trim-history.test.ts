@@ -41,6 +41,41 @@ describe('trimHistory', () => {
   });
 });
 
+describe('trimHistory with tool rounds', () => {
+  const toolTurn = (n: number, resultSize: number): ChatMessage[] => [
+    { role: 'user', content: `question ${n}` },
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: `c${n}`, name: 'search', arguments: { q: `${n}` } }],
+    },
+    { role: 'tool', toolCallId: `c${n}`, name: 'search', content: 'r'.repeat(resultSize) },
+    { role: 'assistant', content: `answer ${n}` },
+  ];
+
+  it('empties old tool results before dropping whole turns, and keeps the newest turn intact', () => {
+    const history = [...toolTurn(1, 4000), ...toolTurn(2, 4000)];
+    const trimmed = trimHistory(history, 1500);
+    expect(trimmed.dropped).toBe(0);
+    expect(trimmed.messages).toHaveLength(8);
+    expect(trimmed.messages[2]).toMatchObject({
+      role: 'tool',
+      content: expect.stringMatching(/left out to save room/),
+    });
+    expect(trimmed.messages[6]).toMatchObject({ role: 'tool', content: 'r'.repeat(4000) });
+    // A call and its result always stay together: the pairs the providers require are never broken.
+    expect(trimmed.messages[1]).toMatchObject({ toolCalls: [{ id: 'c1' }] });
+  });
+
+  it('still drops whole turns when emptying the results is not enough', () => {
+    const history = [...toolTurn(1, 4000), ...toolTurn(2, 4000)];
+    const newest = trimHistory(toolTurn(2, 4000), 1_000_000).tokens;
+    const trimmed = trimHistory(history, newest + 5);
+    expect(trimmed.messages).toEqual(toolTurn(2, 4000));
+    expect(trimmed.dropped).toBe(4);
+  });
+});
+
 describe('estimateTokens', () => {
   it('counts about four ASCII characters per token and more for other scripts', () => {
     expect(estimateTokens('')).toBe(0);

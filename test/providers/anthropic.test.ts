@@ -104,7 +104,12 @@ describe('Anthropic provider: streaming', () => {
     expect(result.reasoning).toBe('The user greets me.');
     expect(result.text).toBe('Hello!');
     const firstText = result.events.findIndex((e) => e.type === 'text-delta');
-    expect(result.events.slice(0, firstText).every((e) => e.type === 'reasoning-delta')).toBe(true);
+    // Before the text: the reasoning, then the signed block kept for tool-call turns.
+    expect(
+      result.events
+        .slice(0, firstText)
+        .every((e) => e.type === 'reasoning-delta' || e.type === 'thinking-block'),
+    ).toBe(true);
     expect(result.finish?.usage).toMatchObject({ outputTokens: 30, reasoningTokens: 20 });
   });
 

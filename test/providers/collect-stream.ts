@@ -19,7 +19,7 @@ export async function collect(
       result.events.push(event);
       if (event.type === 'text-delta') result.text += event.text;
       else if (event.type === 'reasoning-delta') result.reasoning += event.text;
-      else result.finish = event;
+      else if (event.type === 'finish') result.finish = event;
       onEvent?.(event, result.events.length - 1);
     }
   } catch (error) {

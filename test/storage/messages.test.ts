@@ -70,6 +70,7 @@ describe('message repository', () => {
       role: 'user',
       content: 'What is WAL?',
       reasoning: null,
+      toolTurns: null,
       model: null,
       status: 'complete',
       telegramMessageIds: [10],

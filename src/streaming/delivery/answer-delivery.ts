@@ -100,6 +100,7 @@ export function createAnswerDelivery(
   let text = '';
   let reasoning = '';
   let notice: string | undefined;
+  let status: string | undefined;
   /** Where the first part not yet committed begins. */
   let cursor = START_CURSOR;
   /** Complete parts rendered but not committed yet; `ready[0]` begins at `cursor`. */
@@ -323,8 +324,16 @@ export function createAnswerDelivery(
     return { kind: 'live-edit', text: frame, live };
   }
 
-  /** The newest rendering of the growing part; may discover complete parts (then left in `ready`). */
+  /** The live frame with the status line (a running tool) under it when there is room. */
   function liveFrame(): TelegramText | undefined {
+    const frame = liveTextFrame();
+    if (status === undefined) return frame;
+    if (!frame || isBlank(frame)) return italic(status.slice(0, options.partLimit));
+    return appendNotice([frame], status, options.partLimit)[0];
+  }
+
+  /** The newest rendering of the growing part; may discover complete parts (then left in `ready`). */
+  function liveTextFrame(): TelegramText | undefined {
     if (text === '' && transport === 'edit') {
       if (reasoning === '') return undefined;
       const elapsed = timers.now() - startedAt;
@@ -713,6 +722,13 @@ export function createAnswerDelivery(
       } else if (Math.floor((timers.now() - startedAt) / 1000) === thinkingSecondShown) {
         return; // the thinking line would not change
       }
+      dirty = true;
+      wake();
+    },
+
+    setStatus(line) {
+      if (phase !== 'streaming' || line === status) return;
+      status = line;
       dirty = true;
       wake();
     },

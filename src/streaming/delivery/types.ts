@@ -81,6 +81,11 @@ export interface AnswerDelivery {
   /** Never awaits Telegram: it only records the text and wakes the scheduler. */
   appendText(delta: string): void;
   appendReasoning(delta: string): void;
+  /**
+   * A transient italic line under the live frame (e.g. a running tool), or undefined to remove it.
+   * Never part of the final text; like appendText it only records it and wakes the scheduler.
+   */
+  setStatus(line: string | undefined): void;
   /** Delivers the final text; resolves once every part reached Telegram or delivery gave up. Idempotent. */
   finish(options: FinishOptions): Promise<DeliveryResult>;
   /**

@@ -8,6 +8,7 @@ import { createQuestionIntake } from '../../conversation/question-intake.js';
 import { type BudgetVerdict, createTokenBudget } from '../../conversation/token-budget.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../storage/storage.js';
+import type { ToolSource } from '../../tools/types.js';
 import { isListed } from '../access.js';
 import type { BotContext } from '../context.js';
 import { createChatFeature } from './chat.js';
@@ -22,6 +23,7 @@ import { createStatsFeature } from './stats.js';
 import { createStopFeature } from './stop.js';
 import { reportStorageTrouble } from './storage-trouble.js';
 import { createSystemPromptFeature } from './system-prompt.js';
+import { createToolsFeature } from './tools.js';
 import { createUsageFeature } from './usage.js';
 import { formatTokens } from './usage-table.js';
 
@@ -32,6 +34,9 @@ export interface CreateFeaturesDeps {
   activeAnswers: ActiveAnswers;
   /** Puts a question (a split text already merged) on its chat's queue to be answered. */
   submit(question: Question, log: Logger): void;
+  /** The tools answers may call, for /tools. */
+  tools?: ToolSource;
+  toolMaxSteps?: number;
   now?: () => number;
 }
 
@@ -93,6 +98,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createStatsFeature(shared),
     createSystemPromptFeature(shared),
     createReasoningFeature(shared),
+    createToolsFeature({ tools: deps.tools ?? { list: () => [] }, maxSteps: deps.toolMaxSteps ?? 0 }),
     createChatFeature({
       continueText: (question) => intake.continueText(question),
       submit(question, ctx) {

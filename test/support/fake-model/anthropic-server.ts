@@ -15,6 +15,7 @@ import {
   type FakeStreamError,
   type FakeToken,
   type FakeUsage,
+  splitArguments,
 } from './scenario.js';
 
 /**
@@ -165,7 +166,12 @@ export const anthropicDialect: Dialect = {
       const final = i === deltaCount;
       const data: Record<string, unknown> = {
         type: 'message_delta',
-        delta: { stop_reason: final ? (scenario.finishReason ?? 'end_turn') : null, stop_sequence: null },
+        delta: {
+          stop_reason: final
+            ? (scenario.finishReason ?? (scenario.toolCalls?.length ? 'tool_use' : 'end_turn'))
+            : null,
+          stop_sequence: null,
+        },
       };
       if (usage) {
         const deltaUsage: Record<string, unknown> = {
@@ -178,6 +184,33 @@ export const anthropicDialect: Dialect = {
       }
       messageDeltas += event('message_delta', data);
     }
+
+    // tool_use blocks follow the thinking and text blocks: start with empty input, input_json_delta
+    // fragments, stop.
+    const firstToolIndex = last ? (last.kind === 'reasoning' ? 1 : textIndex + 1) : 0;
+    const toolBlocks = (scenario.toolCalls ?? [])
+      .map((call, i) => {
+        const index = firstToolIndex + i;
+        const id = call.id ?? `toolu_${plan.id}_${i}`;
+        return (
+          event('content_block_start', {
+            type: 'content_block_start',
+            index,
+            content_block: { type: 'tool_use', id, name: call.name, input: {} },
+          }) +
+          splitArguments(call)
+            .map((part) =>
+              event('content_block_delta', {
+                type: 'content_block_delta',
+                index,
+                delta: { type: 'input_json_delta', partial_json: part },
+              }),
+            )
+            .join('') +
+          event('content_block_stop', { type: 'content_block_stop', index })
+        );
+      })
+      .join('');
 
     return {
       preamble: event('message_start', { type: 'message_start', message }),
@@ -195,7 +228,7 @@ export const anthropicDialect: Dialect = {
           prefix + event('content_block_delta', { type: 'content_block_delta', index: blockIndex, delta })
         );
       },
-      finish: last ? closeBlock(last.kind === 'reasoning' ? 0 : textIndex, last.kind) : '',
+      finish: (last ? closeBlock(last.kind === 'reasoning' ? 0 : textIndex, last.kind) : '') + toolBlocks,
       usage: messageDeltas,
       end: event('message_stop', { type: 'message_stop' }),
       errorEvent(failure: FakeStreamError) {

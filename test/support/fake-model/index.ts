@@ -10,4 +10,11 @@ export type {
 } from './fake-server.js';
 export { createFakeOpenAIServer } from './openai-server.js';
 export { parseSse, type SseEvent } from './read-sse.js';
-export type { FakeHttpError, FakeScenario, FakeStreamError, FakeUsage, StreamPoint } from './scenario.js';
+export type {
+  FakeHttpError,
+  FakeScenario,
+  FakeStreamError,
+  FakeToolCall,
+  FakeUsage,
+  StreamPoint,
+} from './scenario.js';

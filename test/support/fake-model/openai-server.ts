@@ -8,7 +8,13 @@ import {
   type RecordedMessage,
   startFakeModelServer,
 } from './fake-server.js';
-import type { FakeHttpError, FakeStreamError, FakeToken, FakeUsage } from './scenario.js';
+import {
+  type FakeHttpError,
+  type FakeStreamError,
+  type FakeToken,
+  type FakeUsage,
+  splitArguments,
+} from './scenario.js';
 
 /**
  * A fake OpenAI chat-completions endpoint (`POST /v1/chat/completions`), streaming SSE `data:` chunks
@@ -187,7 +193,32 @@ export const openAIDialect: Dialect = {
           'null',
         );
       },
-      finish: choice('{}', JSON.stringify(scenario.finishReason ?? 'stop')),
+      // Tool calls as OpenAI streams them: the first fragment of each carries index, id, type and name
+      // with empty arguments, the rest only index and an arguments fragment; then `tool_calls`.
+      finish:
+        (scenario.toolCalls ?? [])
+          .map((call, index) => {
+            const id = call.id ?? `call_${plan.id}_${index}`;
+            const first = choice(
+              JSON.stringify({
+                tool_calls: [{ index, id, type: 'function', function: { name: call.name, arguments: '' } }],
+              }),
+              'null',
+            );
+            return (
+              first +
+              splitArguments(call)
+                .map((part) =>
+                  choice(JSON.stringify({ tool_calls: [{ index, function: { arguments: part } }] }), 'null'),
+                )
+                .join('')
+            );
+          })
+          .join('') +
+        choice(
+          '{}',
+          JSON.stringify(scenario.finishReason ?? (scenario.toolCalls?.length ? 'tool_calls' : 'stop')),
+        ),
       usage:
         includeUsage && usage
           ? `${head}],"usage":${JSON.stringify(openAIWireUsage(usage, scenario.usageDetails ?? true))}}\n\n`

@@ -7,6 +7,12 @@ export interface FakeScenario {
   text?: string;
   /** Reasoning streamed before the text (OpenAI-compatible: `reasoning_content`; Anthropic: a thinking block). */
   reasoning?: string;
+  /**
+   * Tool calls streamed after the text, each with its arguments as raw JSON text (malformed on purpose
+   * if you like), in fragments of `argumentChars` characters. The finish reason defaults to the
+   * protocol's tool stop (`tool_calls` / `tool_use`).
+   */
+  toolCalls?: FakeToolCall[];
   /** Characters per streamed token. Default 4. */
   tokenChars?: number;
   /** Pace of the token stream. Default: no pacing, every token at once. */
@@ -140,4 +146,21 @@ export function resolveUsage(
   };
   if (reasoningChars > 0) usage.reasoningTokens = reasoningTokens;
   return usage;
+}
+
+export interface FakeToolCall {
+  /** Default: a generated `call_…` / `toolu_…` id. */
+  id?: string;
+  name: string;
+  /** The arguments JSON exactly as the model writes it. */
+  arguments: string;
+  /** Characters per argument fragment. Default 3 (cuts strings, escapes and emoji apart). */
+  argumentChars?: number;
+}
+
+/** The argument JSON cut into fragments of `size` UTF-16 units, surrogate pairs kept whole. */
+export function splitArguments(call: FakeToolCall): string[] {
+  const tokens: FakeToken[] = [];
+  splitIntoTokens('text', call.arguments, call.argumentChars ?? 3, tokens);
+  return tokens.map((token) => token.text);
 }

@@ -20,15 +20,25 @@ describe('commands: menu, /start, /help, /model', () => {
   it('registers the command menus at start: private, groups, and /stats for admins', async () => {
     const world = await start({ ADMIN_USERS: '4242' });
     const commands = world.telegram.myCommands().map((command) => command.command);
-    expect(commands).toEqual(['new', 'model', 'stop', 'usage', 'system', 'reasoning', 'help', 'start']);
+    expect(commands).toEqual([
+      'new',
+      'model',
+      'stop',
+      'usage',
+      'system',
+      'reasoning',
+      'tools',
+      'help',
+      'start',
+    ]);
     const scoped = world.telegram
       .calls({ method: 'setMyCommands' })
       .map((call) => [JSON.stringify(call.params.scope ?? null), (call.params.commands as unknown[]).length]);
     expect(scoped).toEqual([
-      ['null', 8],
-      [JSON.stringify({ type: 'all_private_chats' }), 8],
-      [JSON.stringify({ type: 'all_group_chats' }), 7],
-      [JSON.stringify({ type: 'chat', chat_id: 4242 }), 9],
+      ['null', 9],
+      [JSON.stringify({ type: 'all_private_chats' }), 9],
+      [JSON.stringify({ type: 'all_group_chats' }), 8],
+      [JSON.stringify({ type: 'chat', chat_id: 4242 }), 10],
     ]);
   });
 

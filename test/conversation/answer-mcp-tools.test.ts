@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestMcpHttpServer } from '../support/mcp/http-server.js';
+import type { StreamgramWorld } from '../support/start-streamgram.js';
+import { sendAndWaitReply } from '../telegram/features/support.js';
+import { botMessages, E2E_TIMEOUT_MS, useAnswerWorld } from './answer-e2e-support.js';
+
+// MCP end to end: a real SDK server over Streamable HTTP, the bot's SDK client, the fake model
+// calling its tools through the real OpenAI SDK, the emulator showing the answer.
+
+const start = useAnswerWorld();
+const SECRET = 'mcp-header-secret-987654';
+let closeMcp: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await closeMcp?.();
+  closeMcp = undefined;
+});
+
+async function startWithMcp(env: Record<string, string> = {}) {
+  const mcp = await startTestMcpHttpServer();
+  closeMcp = mcp.close;
+  const dir = mkdtempSync(join(tmpdir(), 'streamgram-mcp-'));
+  const path = join(dir, 'mcp.json');
+  writeFileSync(
+    path,
+    JSON.stringify({ mcpServers: { web: { url: mcp.url, headers: { authorization: `Bearer ${SECRET}` } } } }),
+  );
+  const started = await start({ MCP_CONFIG: path, STREAM_MODE: 'edit', ...env });
+  await waitForTools(started.world);
+  return started;
+}
+
+/** MCP servers connect in the background: ask /tools until the server's tools are listed. */
+async function waitForTools(world: StreamgramWorld) {
+  const admin = world.telegram.createUser({ firstName: 'Probe' });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const reply = await sendAndWaitReply(world.telegram, { chat: admin.id, text: '/tools' });
+    if (reply.text?.includes('web__echo')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the MCP tools never appeared');
+}
+
+describe('answering with MCP tools', () => {
+  it(
+    'calls an MCP tool and continues; a failing tool gives the model an error result',
+    async () => {
+      const { world, store } = await startWithMcp();
+      world.openai.enqueue({
+        text: 'Asking the server.',
+        toolCalls: [
+          { id: 'c1', name: 'web__echo', arguments: '{"text":"hello"}' },
+          { id: 'c2', name: 'web__fail', arguments: '{}' },
+        ],
+      });
+      world.openai.enqueue({ text: 'Done.' });
+      const user = world.telegram.createUser({ firstName: 'Ada' });
+      world.telegram.userSends({ chat: user.id, text: 'Echo hello' });
+      const [answer] = await store.waitForFinished(1);
+      expect(answer).toMatchObject({ status: 'complete', content: 'Asking the server.\n\nDone.' });
+      expect(world.openai.requests[1]?.messages.slice(-2)).toEqual([
+        { role: 'tool', tool_call_id: 'c1', content: 'echo: hello' },
+        { role: 'tool', tool_call_id: 'c2', content: 'Error: the disk is on fire' },
+      ]);
+      expect(botMessages(world, user.id).at(-1)?.text).toBe('Asking the server.\n\nDone.');
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    '/stop during a hanging tool ends the answer within 2 s',
+    async () => {
+      const { world, store } = await startWithMcp();
+      world.openai.enqueue({
+        text: 'Waiting for the tool.',
+        toolCalls: [{ id: 'h', name: 'web__hang', arguments: '{}' }],
+      });
+      const user = world.telegram.createUser({ firstName: 'Bo' });
+      world.telegram.userSends({ chat: user.id, text: 'Hang please' });
+      // The tool line shows the call running.
+      await world.telegram.waitFor(
+        () => botMessages(world, user.id).find((m) => m.text?.includes('🔧 web__hang …')),
+        { timeoutMs: 10_000, message: 'the running tool line' },
+      );
+      const stoppedAt = Date.now();
+      world.telegram.userSends({ chat: user.id, text: '/stop' });
+      const [answer] = await store.waitForFinished(1);
+      expect(Date.now() - stoppedAt).toBeLessThan(2_000);
+      expect(answer?.status).toBe('cancelled');
+      expect(answer?.content).toBe('Waiting for the tool.');
+      expect(world.openai.requests).toHaveLength(1);
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
