@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { classifyAnthropicError } from './classify-anthropic-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
+import { mapAnthropicImage } from './map-anthropic-image.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { type AnthropicUsageTotals, mapAnthropicUsage } from './map-anthropic-usage.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
@@ -160,7 +161,16 @@ function toRequestBody(request: ChatRequest, defaultMaxOutputTokens: number): Me
   const body: MessageCreateParamsStreaming = {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? defaultMaxOutputTokens,
-    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    messages: request.messages.map((message) => ({
+      role: message.role,
+      content: message.images?.length
+        ? [
+            ...message.images.map(mapAnthropicImage),
+            // Anthropic refuses empty text blocks: a picture without a caption is sent alone.
+            ...(message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]),
+          ]
+        : message.content,
+    })),
     stream: true,
   };
   if (request.system) body.system = request.system;

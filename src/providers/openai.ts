@@ -7,6 +7,7 @@ import type {
 import { classifyOpenAIError } from './classify-openai-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { mapOpenAIImage } from './map-openai-image.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from './provider-defaults.js';
@@ -134,7 +135,15 @@ function toRequestBody(
 ): ChatCompletionCreateParamsStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
-  for (const message of request.messages) messages.push({ role: message.role, content: message.content });
+  for (const message of request.messages) {
+    if (message.role === 'user' && message.images?.length) {
+      const content = [
+        ...message.images.map(mapOpenAIImage),
+        { type: 'text' as const, text: message.content },
+      ];
+      messages.push({ role: 'user', content });
+    } else messages.push({ role: message.role, content: message.content });
+  }
   const body: ChatCompletionCreateParamsStreaming = {
     model: request.model,
     messages,

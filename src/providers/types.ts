@@ -1,7 +1,11 @@
+import type { ImageInput } from './image-input.js';
+
 /** One message of the conversation as a model sees it. Reasoning is never sent back. */
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
+  /** Pictures sent with a user message, shown to the model before its text. */
+  images?: readonly ImageInput[];
 }
 
 export interface ChatRequest {

@@ -1,0 +1,4 @@
+/** A file a question refers to by its Telegram `file_id`; its bytes are fetched in the question's turn. */
+export type Attachment =
+  | { kind: 'image'; fileId: string }
+  | { kind: 'document'; fileId: string; fileName: string };

@@ -1,0 +1,67 @@
+import type { ImageInput } from '../providers/image-input.js';
+import type { Attachment } from './attachment.js';
+import { classifyDocument } from './classify-document.js';
+import { detectImageType } from './detect-image-type.js';
+import type { DownloadTelegramFile } from './download-telegram-file.js';
+import { MediaError } from './errors.js';
+import { extractPdfText } from './extract-pdf-text.js';
+
+export interface ReadAttachments {
+  /** Fetches and reads every attachment; throws a MediaError the user can be told about. */
+  (attachments: readonly Attachment[], signal: AbortSignal): Promise<{ images: ImageInput[]; text: string }>;
+}
+
+/**
+ * Turns attachments into what a model takes: pictures as image input (type from the bytes),
+ * documents as text headed by their file name, within `maxDocumentChars`.
+ */
+export function createAttachmentReader(deps: {
+  download: DownloadTelegramFile;
+  maxDocumentChars: number;
+}): ReadAttachments {
+  return async (attachments, signal) => {
+    const images: ImageInput[] = [];
+    const texts: string[] = [];
+    for (const attachment of attachments) {
+      const bytes = await deps.download(attachment.fileId, signal);
+      if (bytes.length === 0) throw new MediaError('empty', 'the file is empty');
+      if (attachment.kind === 'image') {
+        images.push(toImage(bytes));
+        continue;
+      }
+      const kind = classifyDocument(attachment.fileName, undefined).kind;
+      if (kind === 'image') {
+        images.push(toImage(bytes));
+        continue;
+      }
+      const text = kind === 'pdf' ? await extractPdfText(bytes) : decodeText(bytes);
+      if (text.trim() === '') {
+        throw new MediaError(
+          'unsupported',
+          kind === 'pdf' ? 'the PDF has no text layer (a scan?)' : 'the file has no text',
+        );
+      }
+      if (text.length > deps.maxDocumentChars) {
+        throw new MediaError(
+          'too-large',
+          `the file has ${text.length} characters of text, over ${deps.maxDocumentChars}`,
+        );
+      }
+      texts.push(`File: ${attachment.fileName}\n"""\n${text}\n"""`);
+    }
+    return { images, text: texts.join('\n\n') };
+  };
+}
+
+function toImage(bytes: Buffer): ImageInput {
+  const mediaType = detectImageType(bytes);
+  if (mediaType === undefined)
+    throw new MediaError('unsupported', 'the picture is not a JPEG, PNG, WebP or GIF');
+  return { mediaType, data: bytes };
+}
+
+function decodeText(bytes: Buffer): string {
+  // A NUL byte means binary content, whatever the file name says.
+  if (bytes.includes(0)) throw new MediaError('unsupported', 'the file is not text');
+  return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+}
