@@ -5,12 +5,8 @@ import { MediaError } from './errors.js';
 export async function extractPdfText(bytes: Uint8Array): Promise<string> {
   try {
     const pdf = await getDocumentProxy(new Uint8Array(bytes));
-    try {
-      const { text } = await extractText(pdf, { mergePages: true });
-      return text.trim();
-    } finally {
-      await pdf.destroy();
-    }
+    const { text } = await extractText(pdf, { mergePages: true });
+    return text.trim();
   } catch (error) {
     throw new MediaError('unsupported', 'the PDF could not be read', { cause: error });
   }

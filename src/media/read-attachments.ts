@@ -6,10 +6,11 @@ import type { DownloadTelegramFile } from './download-telegram-file.js';
 import { MediaError } from './errors.js';
 import { extractPdfText } from './extract-pdf-text.js';
 
-export interface ReadAttachments {
-  /** Fetches and reads every attachment; throws a MediaError the user can be told about. */
-  (attachments: readonly Attachment[], signal: AbortSignal): Promise<{ images: ImageInput[]; text: string }>;
-}
+/** Fetches and reads every attachment; throws a MediaError the user can be told about. */
+export type ReadAttachments = (
+  attachments: readonly Attachment[],
+  signal: AbortSignal,
+) => Promise<{ images: ImageInput[]; text: string }>;
 
 /**
  * Turns attachments into what a model takes: pictures as image input (type from the bytes),
