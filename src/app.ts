@@ -8,6 +8,8 @@ import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
 import type { Logger } from './logger.js';
+import { createTelegramFileDownloader } from './media/download-telegram-file.js';
+import { createAttachmentReader } from './media/read-attachments.js';
 import { countTelegramCalls } from './metrics/count-telegram-calls.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
@@ -20,6 +22,7 @@ import { createRateGate } from './streaming/delivery/rate-gate.js';
 import { createPartRenderer } from './streaming/render/index.js';
 import { createBot } from './telegram/create-bot.js';
 import { createFeatures } from './telegram/features/index.js';
+import { telegramFileApi } from './telegram/file-api.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { startUpdates } from './telegram/start-updates.js';
@@ -78,6 +81,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger: logger.child({ component: 'delivery' }),
     options: { mode: config.streamMode },
   });
+  // Files are fetched on a client of their own: a download must not wait behind the send budget.
+  const readAttachments = createAttachmentReader({
+    download: createTelegramFileDownloader({
+      api: telegramFileApi(engineApi),
+      apiRoot: config.telegram.apiRoot,
+      token: config.telegram.token,
+      maxBytes: config.media.maxFileBytes,
+    }),
+    maxDocumentChars: config.media.maxDocumentChars,
+  });
   const activeAnswers = createActiveAnswers();
   const shutdown = new AbortController();
   const answerQuestion = createAnswerQuestion({
@@ -93,6 +106,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     activeAnswers,
     shutdownSignal: shutdown.signal,
     logger,
+    readAttachments,
   });
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),

@@ -97,8 +97,18 @@ export interface Config {
   /** How long a split long message waits for its next part; 0 turns merging off. */
   pasteMergeMs: number;
   busyPolicy: BusyPolicy;
+  media: MediaConfig;
   /** Every secret value, so logs can scrub them whatever shape an error takes. */
   secrets: string[];
+}
+
+export interface MediaConfig {
+  /** `provider:model-id`s that cannot take pictures (`TEXT_ONLY_MODELS`); every other model can. */
+  textOnlyModels: ReadonlySet<string>;
+  /** Largest file fetched from Telegram (never above Telegram's own 20 MB). */
+  maxFileBytes: number;
+  /** Most characters of text read from one document. */
+  maxDocumentChars: number;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +201,9 @@ const environmentSchema = z.object({
     .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' }),
   PASTE_MERGE_MS: integer(0, 10_000, 1500),
   BUSY_POLICY: z.enum(['queue', 'replace'], { message: 'must be queue or replace' }).default('queue'),
+  TEXT_ONLY_MODELS: z.string().default(''),
+  MAX_FILE_MB: integer(1, 20, 20),
+  MAX_DOCUMENT_CHARS: integer(1_000, 1_000_000, 100_000),
 });
 
 type Environment = Record<string, string | undefined>;
@@ -223,6 +236,7 @@ export function createConfig(env: Environment): Config {
   );
   const prices = parseModelPrices(vars.MODEL_PRICES, problems);
   const overrides = parseUserTokenLimits(vars.USER_TOKEN_LIMITS, problems);
+  const textOnlyModels = parseModelList('TEXT_ONLY_MODELS', vars.TEXT_ONLY_MODELS, models, problems);
 
   if (vars.WEBHOOK_URL && !vars.WEBHOOK_SECRET) {
     problems.push('WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be refused');
@@ -283,6 +297,11 @@ export function createConfig(env: Environment): Config {
     timeZone: vars.TIME_ZONE,
     pasteMergeMs: vars.PASTE_MERGE_MS,
     busyPolicy: vars.BUSY_POLICY,
+    media: {
+      textOnlyModels,
+      maxFileBytes: vars.MAX_FILE_MB * 1024 * 1024,
+      maxDocumentChars: vars.MAX_DOCUMENT_CHARS,
+    },
     secrets,
   };
 }
@@ -398,6 +417,18 @@ function keyValueItems(variable: string, raw: string, example: string, problems:
     else items.push({ item, key, value });
   }
   return items;
+}
+
+/** A comma-separated list of ids from MODELS. */
+function parseModelList(variable: string, raw: string, models: ModelRef[], problems: string[]): Set<string> {
+  const result = new Set<string>();
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    const model = models.find((candidate) => candidate.id === item || candidate.id === item.toLowerCase());
+    if (model) result.add(model.id);
+    else problems.push(`${variable} entry "${item}" names a model that is not in MODELS`);
+  }
+  return result;
 }
 
 function parseModelNumbers(

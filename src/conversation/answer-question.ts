@@ -1,5 +1,7 @@
 import type { Config, ModelRef } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Attachment } from '../media/attachment.js';
+import type { ReadAttachments } from '../media/read-attachments.js';
 import { ProviderAbortedError } from '../providers/errors.js';
 import type { ModelProvider, Usage } from '../providers/types.js';
 import { StorageError } from '../storage/errors.js';
@@ -10,7 +12,9 @@ import type { InlineKeyboard } from '../streaming/telegram-sink.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
+import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import { readQuestion } from './read-question.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -25,6 +29,10 @@ export interface Question {
   replyToMessageId?: number;
   /** Forwarded messages tend to come in batches, so they wait briefly to be merged. */
   forwarded?: boolean;
+  /** Pictures and files sent with the question, fetched from Telegram in the question's turn. */
+  attachments?: Attachment[];
+  /** The album (Telegram's `media_group_id`) the message belongs to: its parts are one question. */
+  mediaGroupId?: string;
 }
 
 export interface AnswerOutcome {
@@ -51,6 +59,8 @@ export interface AnswerQuestionDeps {
   /** Aborted on shutdown once the grace period is over. */
   shutdownSignal: AbortSignal;
   logger: Logger;
+  /** Fetches and reads attachments; a MediaError it throws is told to the user, nothing stored. */
+  readAttachments?: ReadAttachments;
   now?: () => number;
 }
 
@@ -82,16 +92,22 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
     const chain =
       parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
+    const asked = await readQuestion(question, deps.readAttachments, deps.shutdownSignal);
     const budget = deps.context.byModel.get(model.id) ?? deps.context.defaultTokens;
-    const fixed = estimateTokens(system) + estimateTokens(question.text) + 2 * MESSAGE_OVERHEAD_TOKENS;
+    const fixed =
+      estimateTokens(system) +
+      estimateTokens(asked.content) +
+      estimateImageTokens(asked.images ?? [], model.provider) +
+      2 * MESSAGE_OVERHEAD_TOKENS;
     const trimmed = trimHistory(buildHistory(chain), Math.max(0, budget - fixed));
-    const messages = appendMessage(trimmed.messages, { role: 'user', content: question.text });
+    const messages = appendMessage(trimmed.messages, asked);
     const { assistantId } = storage.transaction(() => {
       const userMessageId = storage.messages.insertUserMessage({
         chatId: question.chat.id,
         userId: question.user.id,
         parentId,
-        content: question.text,
+        // Document text is kept, so later questions about the file still see it.
+        content: asked.content,
         telegramMessageIds: question.messageIds,
         threadId: question.threadId ?? null,
         updateId: question.updateId,

@@ -28,7 +28,9 @@ export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
 /** Appends in place, merging into the last message when it has the same role. */
 export function appendMessage(history: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const last = history.at(-1);
-  if (last?.role === message.role) last.content = `${last.content}\n\n${message.content}`;
-  else history.push({ ...message });
+  if (last?.role === message.role) {
+    last.content = `${last.content}\n\n${message.content}`;
+    if (message.images?.length) last.images = [...(last.images ?? []), ...message.images];
+  } else history.push({ ...message });
   return history;
 }

@@ -10,4 +10,5 @@ export type {
 } from './fake-server.js';
 export { createFakeOpenAIServer } from './openai-server.js';
 export { parseSse, type SseEvent } from './read-sse.js';
+export { type RecordedImage, recordedImages } from './recorded-images.js';
 export type { FakeHttpError, FakeScenario, FakeStreamError, FakeUsage, StreamPoint } from './scenario.js';

@@ -1,0 +1,93 @@
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { Question } from '../../conversation/answer-question.js';
+import type { Attachment } from '../../media/attachment.js';
+import { classifyDocument } from '../../media/classify-document.js';
+import { TELEGRAM_DOWNLOAD_LIMIT_BYTES } from '../../media/download-telegram-file.js';
+import { pickPhotoSize } from '../../media/pick-photo-size.js';
+import { mentionsBot, repliesToBot } from '../addressed.js';
+import type { BotContext } from '../context.js';
+import { toQuestion } from '../to-question.js';
+import { effectiveModel, ensureChat, type FeatureDeps } from './feature-deps.js';
+
+export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
+  config: FeatureDeps['config'];
+  submit(question: Question, ctx: BotContext): void;
+  continueText(question: Question): boolean;
+}
+
+/**
+ * Photos and files become questions, addressed like text (private chats; in groups a caption that
+ * mentions the bot or a reply to it). Everything that can be refused without fetching a byte is
+ * refused here: a model that cannot see, a file type we cannot read, a file over the size limit.
+ */
+export function createMediaFeature(deps: MediaFeatureDeps) {
+  const { config } = deps;
+  const feature = new Composer<BotContext>();
+
+  feature.on(['message:photo', 'message:document'], async (ctx, next) => {
+    const message = ctx.message;
+    const found = attachmentOf(message, config.media.maxFileBytes);
+    if (found === undefined) return next();
+    const isPrivate = ctx.chat.type === 'private';
+    const caption = message.caption ?? '';
+    const text = isPrivate ? caption : caption.replace(new RegExp(`@${ctx.me.username}\\b`, 'gi'), '').trim();
+    const question = toQuestion(ctx.update.update_id, message, text);
+    if (question === undefined) return next();
+    if ('attachment' in found) {
+      question.attachments = [found.attachment];
+      if (message.media_group_id !== undefined) question.mediaGroupId = message.media_group_id;
+    }
+    if (!isPrivate && !mentionsBot(ctx) && !repliesToBot(ctx)) {
+      // The rest of an album whose first picture was addressed to the bot.
+      if (question.mediaGroupId !== undefined && deps.continueText(question)) return;
+      return next();
+    }
+    const reply = (answer: string) =>
+      ctx.reply(answer, {
+        reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+      });
+    if ('refusal' in found) return void (await reply(found.refusal));
+    if (found.attachment.kind === 'image' || isImageDocument(found.attachment)) {
+      const model = effectiveModel(config, ensureChat(deps.storage, ctx.chat));
+      if (config.media.textOnlyModels.has(model.id)) return void (await reply(cannotSee(model.id, config)));
+    }
+    deps.submit(question, ctx);
+  });
+  return feature;
+}
+
+type Found = { attachment: Attachment } | { refusal: string };
+
+function attachmentOf(message: Message, maxFileBytes: number): Found | undefined {
+  const limit = Math.min(maxFileBytes, TELEGRAM_DOWNLOAD_LIMIT_BYTES);
+  if (message.photo !== undefined) {
+    const size = pickPhotoSize(message.photo, limit);
+    return size === undefined ? undefined : { attachment: { kind: 'image', fileId: size.file_id } };
+  }
+  const document = message.document;
+  if (document === undefined) return undefined;
+  const fileName = document.file_name ?? 'file';
+  const kind = classifyDocument(fileName, document.mime_type);
+  if (kind.kind === 'refused') return { refusal: kind.reason };
+  if ((document.file_size ?? 0) > limit) {
+    const mb = Math.round(limit / 1024 / 1024);
+    return {
+      refusal: `📦 That file is over ${mb} MB, more than I can fetch. Send a smaller one, or paste the part that matters.`,
+    };
+  }
+  if ((document.file_size ?? 1) === 0)
+    return { refusal: '📭 That file is empty. Send it again with something in it.' };
+  return { attachment: { kind: 'document', fileId: document.file_id, fileName } };
+}
+
+function isImageDocument(attachment: Attachment): boolean {
+  return attachment.kind === 'document' && classifyDocument(attachment.fileName, undefined).kind === 'image';
+}
+
+function cannotSee(modelId: string, config: FeatureDeps['config']): string {
+  const seeing = config.models.filter((model) => !config.media.textOnlyModels.has(model.id));
+  return seeing.length === 0
+    ? `🙈 ${modelId} reads text only, and none of my models can see pictures. Describe the picture in words.`
+    : `🙈 ${modelId} reads text only. Models that can see pictures: ${seeing.map((model) => model.id).join(', ')}. Switch with /model, then send the picture again.`;
+}

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { encodeSolidPng } from '../../../src/emulator/index.js';
+import { recordedImages } from '../../support/fake-model/index.js';
+import { useStreamgram } from '../../support/use-streamgram.js';
+import { hasKeyboard } from '../../support/visible.js';
+
+const start = useStreamgram();
+
+/** Waits for the bot's last message in the chat to read `text` and be finished. */
+async function botSays(
+  world: Awaited<ReturnType<typeof start>>,
+  chatId: number,
+  check: (text: string) => boolean,
+): Promise<string> {
+  return world.telegram.waitFor(
+    () => {
+      const message = world.telegram.lastBotMessage(chatId);
+      const text = message?.text;
+      return text !== undefined && check(text) && !hasKeyboard(message) ? text : undefined;
+    },
+    { timeoutMs: 15_000 },
+  );
+}
+
+describe('pictures and files reach the model', () => {
+  it('sends a photo with its caption to OpenAI as an image of the largest size within bounds', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    openai.enqueue({ text: 'A blue square.' });
+    const user = telegram.createUser({ firstName: 'Ada' });
+    const large = encodeSolidPng(640, 480, [0, 0, 255]);
+    telegram.userSendsMedia({
+      chat: user.id,
+      kind: 'photo',
+      caption: 'What is this?',
+      photoSizes: [
+        { bytes: encodeSolidPng(90, 67, [0, 0, 255]), width: 90, height: 67 },
+        { bytes: large, width: 640, height: 480 },
+        { bytes: encodeSolidPng(4000, 3000, [0, 0, 255]), width: 4000, height: 3000 },
+      ],
+    });
+    await botSays(world, user.id, (text) => text === 'A blue square.');
+    const sent = openai.requests[0]?.messages.at(-1);
+    const images = recordedImages(sent);
+    expect(images).toHaveLength(1);
+    expect(images[0]?.mediaType).toBe('image/png');
+    expect(images[0]?.bytes.equals(large)).toBe(true);
+    expect(JSON.stringify(sent)).toContain('What is this?');
+    expect(JSON.stringify(openai.requests[0]?.body)).not.toContain(telegram.token);
+  });
+
+  it('sends an image file to Anthropic as an image block', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' } });
+    const { telegram, anthropic } = world;
+    anthropic.enqueue({ text: 'A red square.' });
+    const user = telegram.createUser({ firstName: 'Ada' });
+    const png = encodeSolidPng(32, 32, [255, 0, 0]);
+    telegram.userSendsMedia({
+      chat: user.id,
+      kind: 'document',
+      file: { bytes: png, mimeType: 'image/png', fileName: 'square.png' },
+    });
+    await botSays(world, user.id, (text) => text === 'A red square.');
+    const images = recordedImages(anthropic.requests[0]?.messages.at(-1));
+    expect(images.map((image) => image.mediaType)).toEqual(['image/png']);
+    expect(images[0]?.bytes.equals(png)).toBe(true);
+  });
+
+  it('refuses a picture for a text-only model, naming the models that see, without a request', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit', TEXT_ONLY_MODELS: 'openai:gpt-test' } });
+    const { telegram, openai } = world;
+    const user = telegram.createUser({ firstName: 'Ada' });
+    telegram.userSendsMedia({ chat: user.id, kind: 'photo', caption: 'Look' });
+    const text = await botSays(world, user.id, (t) => t.includes('reads text only'));
+    expect(text).toContain('anthropic:claude-test');
+    expect(openai.requests).toHaveLength(0);
+    expect(telegram.calls({ method: 'getFile' })).toHaveLength(0);
+  });
+
+  it('reads a PDF’s text and a text file with their names', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    openai.enqueue({ text: 'Read it.' });
+    const user = telegram.createUser({ firstName: 'Ada' });
+    telegram.userSendsMedia({
+      chat: user.id,
+      kind: 'document',
+      caption: 'Summarise',
+      file: {
+        bytes: minimalPdf('Quarterly figures rose'),
+        mimeType: 'application/pdf',
+        fileName: 'report.pdf',
+      },
+    });
+    await botSays(world, user.id, (text) => text === 'Read it.');
+    const content = String(openai.requests[0]?.messages.at(-1)?.content);
+    expect(content).toContain('report.pdf');
+    expect(content).toContain('Quarterly figures rose');
+    expect(content).toContain('Summarise');
+  });
+
+  it('answers each bad input plainly, stores nothing, and the next message works', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    const user = telegram.createUser({ firstName: 'Ada' });
+    const cases: [() => void, string][] = [
+      [
+        () =>
+          telegram.userSendsMedia({
+            chat: user.id,
+            kind: 'document',
+            file: { bytes: Buffer.from('not an image'), mimeType: 'image/png', fileName: 'broken.png' },
+          }),
+        'couldn’t read that picture',
+      ],
+      [
+        () =>
+          telegram.userSendsMedia({
+            chat: user.id,
+            kind: 'document',
+            file: { bytes: Buffer.alloc(0), fileName: 'empty.txt' },
+          }),
+        'empty',
+      ],
+      [
+        () =>
+          telegram.userSendsMedia({
+            chat: user.id,
+            kind: 'document',
+            file: { bytes: Buffer.from('PK\u0003\u0004'), mimeType: 'application/zip', fileName: 'a.zip' },
+          }),
+        'archives',
+      ],
+      [
+        () => {
+          telegram.failNext({ method: 'getFile', status: 400, description: 'Bad Request: invalid file_id' });
+          telegram.userSendsMedia({ chat: user.id, kind: 'photo' });
+        },
+        'couldn’t download',
+      ],
+      [
+        () => {
+          telegram.failNextDownload({ kind: 'cut' });
+          telegram.userSendsMedia({ chat: user.id, kind: 'photo' });
+        },
+        'couldn’t download',
+      ],
+      [
+        () =>
+          telegram.userSendsMedia({
+            chat: user.id,
+            kind: 'document',
+            file: { bytes: minimalPdf(''), mimeType: 'application/pdf', fileName: 'scan.pdf' },
+          }),
+        'looks scanned',
+      ],
+    ];
+    for (const [send, expected] of cases) {
+      send();
+      await botSays(world, user.id, (text) => text.includes(expected));
+    }
+    expect(openai.requests).toHaveLength(0);
+    openai.enqueue({ text: 'Still here.' });
+    telegram.userSends({ chat: user.id, text: 'Hello?' });
+    await botSays(world, user.id, (text) => text === 'Still here.');
+    expect(openai.requests[0]?.messages).toEqual([
+      { role: 'system', content: expect.any(String) },
+      { role: 'user', content: 'Hello?' },
+    ]);
+  });
+});
+
+/** A minimal valid one-page PDF with `text` in Helvetica (an empty text makes a "scanned" page). */
+function minimalPdf(text: string): Buffer {
+  const stream = text === '' ? '' : `BT /F1 18 Tf 20 100 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, index) => {
+    offsets.push(out.length);
+    out += `${index + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
