@@ -8,6 +8,7 @@ import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
 import type { Logger } from './logger.js';
+import { cacheDownloads } from './media/cache-downloads.js';
 import { createTelegramFileDownloader } from './media/download-telegram-file.js';
 import { createAttachmentReader } from './media/read-attachments.js';
 import { countTelegramCalls } from './metrics/count-telegram-calls.js';
@@ -83,12 +84,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   // Files are fetched on a client of their own: a download must not wait behind the send budget.
   const readAttachments = createAttachmentReader({
-    download: createTelegramFileDownloader({
-      api: telegramFileApi(engineApi),
-      apiRoot: config.telegram.apiRoot,
-      token: config.telegram.token,
-      maxBytes: config.media.maxFileBytes,
-    }),
+    download: cacheDownloads(
+      createTelegramFileDownloader({
+        api: telegramFileApi(engineApi),
+        apiRoot: config.telegram.apiRoot,
+        token: config.telegram.token,
+        maxBytes: config.media.maxFileBytes,
+      }),
+      { maxFiles: 64, maxBytes: 64 * 1024 * 1024 },
+    ),
     maxDocumentChars: config.media.maxDocumentChars,
   });
   const activeAnswers = createActiveAnswers();
@@ -107,6 +111,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     shutdownSignal: shutdown.signal,
     logger,
     readAttachments,
+    maxImages: config.media.maxImages,
   });
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),

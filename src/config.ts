@@ -109,6 +109,8 @@ export interface MediaConfig {
   maxFileBytes: number;
   /** Most characters of text read from one document. */
   maxDocumentChars: number;
+  /** Most pictures sent to the model in one request, the newest; older ones become a placeholder. */
+  maxImages: number;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +206,7 @@ const environmentSchema = z.object({
   TEXT_ONLY_MODELS: z.string().default(''),
   MAX_FILE_MB: integer(1, 20, 20),
   MAX_DOCUMENT_CHARS: integer(1_000, 1_000_000, 100_000),
+  MAX_IMAGES: integer(1, 20, 4),
 });
 
 type Environment = Record<string, string | undefined>;
@@ -301,6 +304,7 @@ export function createConfig(env: Environment): Config {
       textOnlyModels,
       maxFileBytes: vars.MAX_FILE_MB * 1024 * 1024,
       maxDocumentChars: vars.MAX_DOCUMENT_CHARS,
+      maxImages: vars.MAX_IMAGES,
     },
     secrets,
   };

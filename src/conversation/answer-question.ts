@@ -14,6 +14,7 @@ import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
 import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import { loadHistoryImages } from './history-images.js';
 import { readQuestion } from './read-question.js';
 import { trimHistory } from './trim-history.js';
 
@@ -61,6 +62,8 @@ export interface AnswerQuestionDeps {
   logger: Logger;
   /** Fetches and reads attachments; a MediaError it throws is told to the user, nothing stored. */
   readAttachments?: ReadAttachments;
+  /** Most pictures sent in one request, the newest first; older ones become a short placeholder. */
+  maxImages: number;
   now?: () => number;
 }
 
@@ -97,9 +100,19 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const fixed =
       estimateTokens(system) +
       estimateTokens(asked.content) +
-      estimateImageTokens(asked.images ?? [], model.provider) +
+      estimateImageTokens(asked.images?.length ?? 0, model.provider) +
       2 * MESSAGE_OVERHEAD_TOKENS;
-    const trimmed = trimHistory(buildHistory(chain), Math.max(0, budget - fixed));
+    const maxImages = Math.max(0, deps.maxImages - (asked.images?.length ?? 0));
+    const pictures = await loadHistoryImages(chain, {
+      maxImages,
+      readAttachments: deps.readAttachments,
+      signal: deps.shutdownSignal,
+    });
+    const trimmed = trimHistory(
+      buildHistory(chain, pictures),
+      Math.max(0, budget - fixed),
+      estimateImageTokens(1, model.provider),
+    );
     const messages = appendMessage(trimmed.messages, asked);
     const { assistantId } = storage.transaction(() => {
       const userMessageId = storage.messages.insertUserMessage({
@@ -111,6 +124,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         telegramMessageIds: question.messageIds,
         threadId: question.threadId ?? null,
         updateId: question.updateId,
+        ...(question.attachments === undefined ? {} : { attachments: question.attachments }),
       });
       const id = storage.messages.startAssistantMessage({
         chatId: question.chat.id,

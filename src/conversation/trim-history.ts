@@ -14,7 +14,12 @@ export interface TrimmedHistory {
  * question is never sent without its answer or an answer without its question. The result always
  * starts with a user message, as providers require.
  */
-export function trimHistory(history: readonly ChatMessage[], budgetTokens: number): TrimmedHistory {
+export function trimHistory(
+  history: readonly ChatMessage[],
+  budgetTokens: number,
+  /** Estimated prompt tokens of one picture (see estimateImageTokens). */
+  tokensPerImage = 0,
+): TrimmedHistory {
   const turns: { messages: ChatMessage[]; tokens: number }[] = [];
   for (const message of history) {
     if (message.role === 'user') turns.push({ messages: [message], tokens: 0 });
@@ -23,7 +28,11 @@ export function trimHistory(history: readonly ChatMessage[], budgetTokens: numbe
   }
   for (const turn of turns) {
     turn.tokens = turn.messages.reduce(
-      (sum, message) => sum + estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS,
+      (sum, message) =>
+        sum +
+        estimateTokens(message.content) +
+        (message.images?.length ?? 0) * tokensPerImage +
+        MESSAGE_OVERHEAD_TOKENS,
       0,
     );
   }

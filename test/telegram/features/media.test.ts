@@ -49,6 +49,35 @@ describe('pictures and files reach the model', () => {
     expect(JSON.stringify(openai.requests[0]?.body)).not.toContain(telegram.token);
   });
 
+  it('keeps showing an earlier picture in follow-ups, from a cache, up to MAX_IMAGES', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit', MAX_IMAGES: '1' } });
+    const { telegram, openai } = world;
+    const user = telegram.createUser({ firstName: 'Ada' });
+    const first = encodeSolidPng(40, 30, [10, 200, 10]);
+    const second = encodeSolidPng(30, 40, [200, 200, 10]);
+    const sizes = (bytes: Buffer) => [{ bytes, width: 40, height: 30 }];
+    openai.enqueue({ text: 'Green.' });
+    telegram.userSendsMedia({ chat: user.id, kind: 'photo', caption: 'Colour?', photoSizes: sizes(first) });
+    await botSays(world, user.id, (text) => text === 'Green.');
+    openai.enqueue({ text: 'Still green.' });
+    telegram.userSends({ chat: user.id, text: 'Are you sure?' });
+    await botSays(world, user.id, (text) => text === 'Still green.');
+    const followUp = openai.requests[1]?.messages ?? [];
+    expect(recordedImages(followUp[1])[0]?.bytes.equals(first)).toBe(true);
+    expect(followUp.at(-1)).toEqual({ role: 'user', content: 'Are you sure?' });
+    // Fetched once: the follow-up took the picture from the cache.
+    expect(telegram.calls({ method: 'getFile' })).toHaveLength(1);
+
+    openai.enqueue({ text: 'Yellow.' });
+    telegram.userSendsMedia({ chat: user.id, kind: 'photo', caption: 'And now?', photoSizes: sizes(second) });
+    await botSays(world, user.id, (text) => text === 'Yellow.');
+    const third = openai.requests[2]?.messages ?? [];
+    expect(
+      third.flatMap((message) => recordedImages(message)).map((image) => image.bytes.equals(second)),
+    ).toEqual([true]);
+    expect(JSON.stringify(third[1])).toContain('an earlier picture, not shown again');
+  });
+
   it('sends an image file to Anthropic as an image block', async () => {
     const world = await start({ env: { STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' } });
     const { telegram, anthropic } = world;
