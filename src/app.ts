@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { cacheDownloads } from './media/cache-downloads.js';
 import { createTelegramFileDownloader } from './media/download-telegram-file.js';
 import { createAttachmentReader } from './media/read-attachments.js';
+import { createTranscriber } from './media/transcribe-audio.js';
 import { countTelegramCalls } from './metrics/count-telegram-calls.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
@@ -82,6 +83,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger: logger.child({ component: 'delivery' }),
     options: { mode: config.streamMode },
   });
+  const transcription = config.media.transcription;
   // Files are fetched on a client of their own: a download must not wait behind the send budget.
   const readAttachments = createAttachmentReader({
     download: cacheDownloads(
@@ -94,6 +96,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       { maxFiles: 64, maxBytes: 64 * 1024 * 1024 },
     ),
     maxDocumentChars: config.media.maxDocumentChars,
+    transcribe: transcription
+      ? createTranscriber({
+          provider: transcription.provider.name,
+          model: transcription.model,
+          apiKey: transcription.provider.apiKey,
+          baseURL: transcription.provider.baseURL,
+          timeoutMs: config.provider.requestTimeoutMs,
+          maxRetries: config.provider.maxRetries,
+        })
+      : undefined,
   });
   const activeAnswers = createActiveAnswers();
   const shutdown = new AbortController();

@@ -111,6 +111,8 @@ export interface MediaConfig {
   maxDocumentChars: number;
   /** Most pictures sent to the model in one request, the newest; older ones become a placeholder. */
   maxImages: number;
+  /** `TRANSCRIPTION_MODEL`: voice and audio go to this OpenAI-compatible audio API; unset: not heard. */
+  transcription: { provider: ProviderConfig; model: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -207,6 +209,7 @@ const environmentSchema = z.object({
   MAX_FILE_MB: integer(1, 20, 20),
   MAX_DOCUMENT_CHARS: integer(1_000, 1_000_000, 100_000),
   MAX_IMAGES: integer(1, 20, 4),
+  TRANSCRIPTION_MODEL: optionalText,
 });
 
 type Environment = Record<string, string | undefined>;
@@ -239,6 +242,7 @@ export function createConfig(env: Environment): Config {
   );
   const prices = parseModelPrices(vars.MODEL_PRICES, problems);
   const overrides = parseUserTokenLimits(vars.USER_TOKEN_LIMITS, problems);
+  const transcription = parseTranscriptionModel(vars.TRANSCRIPTION_MODEL, env, problems);
   const textOnlyModels = parseModelList('TEXT_ONLY_MODELS', vars.TEXT_ONLY_MODELS, models, problems);
 
   if (vars.WEBHOOK_URL && !vars.WEBHOOK_SECRET) {
@@ -246,9 +250,12 @@ export function createConfig(env: Environment): Config {
   }
   if (problems.length > 0 || !defaultModel) throw new ConfigError(problems);
 
-  const secrets = [vars.TELEGRAM_BOT_TOKEN, vars.WEBHOOK_SECRET, ...providers.map((p) => p.apiKey)].filter(
-    (secret): secret is string => secret !== undefined && secret.length >= 6,
-  );
+  const secrets = [
+    vars.TELEGRAM_BOT_TOKEN,
+    vars.WEBHOOK_SECRET,
+    ...providers.map((p) => p.apiKey),
+    transcription?.provider.apiKey,
+  ].filter((secret): secret is string => secret !== undefined && secret.length >= 6);
 
   return {
     telegram: { token: vars.TELEGRAM_BOT_TOKEN, apiRoot: vars.TELEGRAM_API_ROOT.replace(/\/+$/, '') },
@@ -305,6 +312,7 @@ export function createConfig(env: Environment): Config {
       maxFileBytes: vars.MAX_FILE_MB * 1024 * 1024,
       maxDocumentChars: vars.MAX_DOCUMENT_CHARS,
       maxImages: vars.MAX_IMAGES,
+      transcription,
     },
     secrets,
   };
@@ -421,6 +429,27 @@ function keyValueItems(variable: string, raw: string, example: string, problems:
     else items.push({ item, key, value });
   }
   return items;
+}
+
+/** `provider:model`; the provider's key and base URL come from the same variables as for MODELS. */
+function parseTranscriptionModel(
+  raw: string | undefined,
+  env: Environment,
+  problems: string[],
+): MediaConfig['transcription'] {
+  if (raw === undefined) return undefined;
+  const colon = raw.indexOf(':');
+  const name = raw.slice(0, colon).toLowerCase();
+  const model = raw.slice(colon + 1).trim();
+  if (colon <= 0 || model === '' || !PROVIDER_NAME.test(name)) {
+    problems.push(`TRANSCRIPTION_MODEL must be provider:model, e.g. openai:gpt-4o-mini-transcribe`);
+    return undefined;
+  }
+  const provider = providerConfig(name, env, problems);
+  if (provider.protocol !== 'openai') {
+    problems.push('TRANSCRIPTION_MODEL needs an OpenAI-compatible provider (Anthropic has no audio API)');
+  }
+  return { provider, model };
 }
 
 /** A comma-separated list of ids from MODELS. */

@@ -15,7 +15,7 @@ import { describeFailure } from './describe-failure.js';
 import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
 import { loadHistoryImages } from './history-images.js';
-import { readQuestion } from './read-question.js';
+import { quoteTranscripts, readQuestion } from './read-question.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -95,7 +95,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
     const chain =
       parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
-    const asked = await readQuestion(question, deps.readAttachments, deps.shutdownSignal);
+    const read = await readQuestion(question, deps.readAttachments, deps.shutdownSignal);
+    const asked = read.message;
     const budget = deps.context.byModel.get(model.id) ?? deps.context.defaultTokens;
     const fixed =
       estimateTokens(system) +
@@ -162,6 +163,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       },
     });
     const signal = AbortSignal.any([stop.signal, delivery.signal, deps.shutdownSignal]);
+    // Shown to the user, not stored as the answer: the model's own words are what history keeps.
+    const heard = quoteTranscripts(read.transcripts);
+    if (heard !== '') delivery.appendText(heard);
 
     let text = '';
     let reasoning = '';
@@ -218,6 +222,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           model: model.model,
           usage,
         });
+        for (const transcript of read.transcripts) {
+          storage.usage.record({
+            userId: question.user.id,
+            chatId: question.chat.id,
+            messageId: assistantId,
+            provider: transcript.provider,
+            model: transcript.model,
+            usage: transcript.usage,
+          });
+        }
       });
     } catch (error) {
       // The user has the answer; what is lost is our record of it. The row stays 'streaming' and is

@@ -5,12 +5,13 @@ import { detectImageType } from './detect-image-type.js';
 import type { DownloadTelegramFile } from './download-telegram-file.js';
 import { MediaError } from './errors.js';
 import { extractPdfText } from './extract-pdf-text.js';
+import type { TranscribeAudio, Transcript } from './transcribe-audio.js';
 
 /** Fetches and reads every attachment; throws a MediaError the user can be told about. */
 export type ReadAttachments = (
   attachments: readonly Attachment[],
   signal: AbortSignal,
-) => Promise<{ images: ImageInput[]; text: string }>;
+) => Promise<{ images: ImageInput[]; text: string; transcripts: Transcript[] }>;
 
 /**
  * Turns attachments into what a model takes: pictures as image input (type from the bytes),
@@ -19,15 +20,26 @@ export type ReadAttachments = (
 export function createAttachmentReader(deps: {
   download: DownloadTelegramFile;
   maxDocumentChars: number;
+  /** Absent without TRANSCRIPTION_MODEL (the feature says so before anything is fetched). */
+  transcribe?: TranscribeAudio | undefined;
 }): ReadAttachments {
   return async (attachments, signal) => {
     const images: ImageInput[] = [];
     const texts: string[] = [];
+    const transcripts: Transcript[] = [];
     for (const attachment of attachments) {
       const bytes = await deps.download(attachment.fileId, signal);
       if (bytes.length === 0) throw new MediaError('empty', 'the file is empty');
       if (attachment.kind === 'image') {
         images.push(toImage(bytes));
+        continue;
+      }
+      if (attachment.kind === 'audio') {
+        if (deps.transcribe === undefined) throw new MediaError('transcription', 'no transcription model');
+        const transcript = await deps.transcribe(bytes, attachment.fileName, signal);
+        if (transcript.text === '') throw new MediaError('transcription', 'the transcription heard nothing');
+        transcripts.push(transcript);
+        texts.push(transcript.text);
         continue;
       }
       const kind = classifyDocument(attachment.fileName, undefined).kind;
@@ -50,7 +62,7 @@ export function createAttachmentReader(deps: {
       }
       texts.push(`File: ${attachment.fileName}\n"""\n${text}\n"""`);
     }
-    return { images, text: texts.join('\n\n') };
+    return { images, text: texts.join('\n\n'), transcripts };
   };
 }
 

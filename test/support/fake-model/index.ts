@@ -12,3 +12,8 @@ export { createFakeOpenAIServer } from './openai-server.js';
 export { parseSse, type SseEvent } from './read-sse.js';
 export { type RecordedImage, recordedImages } from './recorded-images.js';
 export type { FakeHttpError, FakeScenario, FakeStreamError, FakeUsage, StreamPoint } from './scenario.js';
+export {
+  type FakeTranscriptionServer,
+  type RecordedTranscription,
+  startFakeTranscriptionServer,
+} from './transcription-server.js';
