@@ -196,7 +196,11 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     } catch (error) {
       ({ status, notice } = classifyEnd(
         error,
-        { stopped: stop.signal.aborted ? stopReason : undefined, shown: text !== '' },
+        {
+          stopped: stop.signal.aborted ? stopReason : undefined,
+          shown: text !== '',
+          withImages: messages.some((message) => (message.images?.length ?? 0) > 0),
+        },
         model.id,
       ));
       if (deps.shutdownSignal.aborted && !stop.signal.aborted) notice = RESTART_NOTICE;
@@ -261,7 +265,7 @@ function continuationPoint(storage: Storage, question: Question): number | null 
 
 function classifyEnd(
   error: unknown,
-  state: { stopped: StopReason | undefined; shown: boolean },
+  state: { stopped: StopReason | undefined; shown: boolean; withImages: boolean },
   modelId: string,
 ): { status: FinishedStatus; notice: string } {
   if (error instanceof ProviderAbortedError) {
@@ -269,7 +273,7 @@ function classifyEnd(
       ? { status: 'cancelled', notice: STOP_NOTICES[state.stopped] }
       : { status: 'interrupted', notice: '⚠️ Interrupted.' };
   }
-  const reason = describeFailure(error, modelId);
+  const reason = describeFailure(error, modelId, { withImages: state.withImages });
   // Before the first token there is nothing to keep: the notice is the whole answer.
   return state.shown
     ? { status: 'interrupted', notice: `⚠️ Interrupted: ${reason}` }

@@ -78,6 +78,51 @@ describe('pictures and files reach the model', () => {
     expect(JSON.stringify(third[1])).toContain('an earlier picture, not shown again');
   });
 
+  it('answers an album once, with all its pictures and its caption', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    openai.enqueue({ text: 'Three squares.' });
+    const user = telegram.createUser({ firstName: 'Ada' });
+    const colours: [number, number, number][] = [
+      [255, 0, 0],
+      [0, 255, 0],
+      [0, 0, 255],
+    ];
+    const pictures = colours.map((rgb) => encodeSolidPng(20, 20, rgb));
+    pictures.forEach((bytes, index) => {
+      telegram.userSendsMedia({
+        chat: user.id,
+        kind: 'photo',
+        mediaGroupId: 'album-1',
+        ...(index === 0 ? { caption: 'Compare these' } : {}),
+        photoSizes: [{ bytes, width: 20, height: 20 }],
+      });
+    });
+    await botSays(world, user.id, (text) => text === 'Three squares.');
+    expect(openai.requests).toHaveLength(1);
+    const sent = openai.requests[0]?.messages.at(-1);
+    expect(recordedImages(sent).map((image) => pictures.findIndex((p) => p.equals(image.bytes)))).toEqual([
+      0, 1, 2,
+    ]);
+    expect(JSON.stringify(sent)).toContain('Compare these');
+  });
+
+  it('tells the user plainly when the provider refuses the picture', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    openai.enqueue({
+      error: {
+        kind: 'status',
+        status: 400,
+        body: { error: { message: 'Invalid image.', type: 'invalid_request_error', code: 'invalid_image' } },
+      },
+    });
+    const user = telegram.createUser({ firstName: 'Ada' });
+    telegram.userSendsMedia({ chat: user.id, kind: 'photo', caption: 'What is it?' });
+    const text = await botSays(world, user.id, (t) => t.includes('picture'));
+    expect(text).toContain('refused the picture');
+  });
+
   it('sends an image file to Anthropic as an image block', async () => {
     const world = await start({ env: { STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' } });
     const { telegram, anthropic } = world;
