@@ -13,7 +13,7 @@ import type { BotContext } from '../context.js';
 import { createChatFeature } from './chat.js';
 import { registerCommandMenus } from './command-list.js';
 import type { FeatureConfig, FeatureDeps } from './feature-deps.js';
-import { createMediaFeature } from './media.js';
+import { createMediaFeature, pictureRefusal, repliedPicture } from './media.js';
 import { createModelFeature } from './model.js';
 import { createNewConversationFeature } from './new-conversation.js';
 import { createOtherInputFeature } from './other-input.js';
@@ -109,7 +109,14 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createStatsFeature(shared),
     createSystemPromptFeature(shared),
     createReasoningFeature(shared),
-    createChatFeature({ continueText: (question) => intake.continueText(question), submit: submitAsked }),
+    createChatFeature({
+      continueText: (question) => intake.continueText(question),
+      submit: submitAsked,
+      pictures: {
+        replied: (message) => repliedPicture(message, config.media.maxFileBytes),
+        refusal: (ctx, attachments) => pictureRefusal({ config, storage: deps.storage }, ctx, attachments),
+      },
+    }),
     createMediaFeature({
       config,
       storage: deps.storage,

@@ -109,6 +109,29 @@ function audioOf(message: Message): { file_id: string; file_size?: number; fileN
   return undefined;
 }
 
+/** The answer for pictures sent while the chat's model cannot see; undefined when it can. */
+export function pictureRefusal(
+  deps: Pick<MediaFeatureDeps, 'config' | 'storage'>,
+  ctx: BotContext,
+  attachments: readonly Attachment[],
+): string | undefined {
+  const pictures = attachments.filter((a) => a.kind === 'image' || isImageDocument(a));
+  if (pictures.length === 0 || ctx.chat === undefined) return undefined;
+  const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat));
+  return deps.config.media.textOnlyModels.has(model.id) ? cannotSee(model.id, deps.config) : undefined;
+}
+
+/** The picture of the message replied to ("@bot what is this?" under someone's photo), if any. */
+export function repliedPicture(message: Message, maxFileBytes: number): Attachment | undefined {
+  const replied = message.reply_to_message;
+  if (replied === undefined || (replied.photo === undefined && replied.document === undefined))
+    return undefined;
+  const found = attachmentOf(replied, maxFileBytes);
+  if (found === undefined || !('attachment' in found)) return undefined;
+  const attachment = found.attachment;
+  return attachment.kind === 'image' || isImageDocument(attachment) ? attachment : undefined;
+}
+
 function isImageDocument(attachment: Attachment): boolean {
   return attachment.kind === 'document' && classifyDocument(attachment.fileName, undefined).kind === 'image';
 }

@@ -123,6 +123,35 @@ describe('pictures and files reach the model', () => {
     expect(text).toContain('refused the picture');
   });
 
+  it('in a group, sees a photo only when addressed: a caption mention, or a reply to it that mentions the bot', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit', ALLOWED_USERS: '*' } });
+    const { telegram, openai } = world;
+    const ada = telegram.createUser({ firstName: 'Ada' });
+    const bob = telegram.createUser({ firstName: 'Bob' });
+    const group = telegram.createGroup({ title: 'Team' });
+    const png = encodeSolidPng(24, 24, [9, 9, 9]);
+    const photo = telegram.userSendsMedia({
+      chat: group.id,
+      from: bob.id,
+      kind: 'photo',
+      caption: 'our new logo',
+      photoSizes: [{ bytes: png, width: 24, height: 24 }],
+    });
+    openai.enqueue({ text: 'A dark square.' });
+    telegram.userSends({
+      chat: group.id,
+      from: ada.id,
+      text: `@${telegram.bot.username} what do you think?`,
+      replyToMessageId: photo.message_id,
+    });
+    await botSays(world, group.id, (text) => text === 'A dark square.');
+    expect(openai.requests).toHaveLength(1);
+    const sent = openai.requests[0]?.messages.at(-1);
+    expect(recordedImages(sent)[0]?.bytes.equals(png)).toBe(true);
+    expect(JSON.stringify(sent)).toContain('our new logo');
+    expect(JSON.stringify(sent)).toContain('what do you think?');
+  });
+
   it('sends an image file to Anthropic as an image block', async () => {
     const world = await start({ env: { STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' } });
     const { telegram, anthropic } = world;
