@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { encodeSolidPng } from '../../../src/emulator/index.js';
 import { recordedImages } from '../../support/fake-model/index.js';
@@ -203,7 +204,7 @@ describe('pictures and files reach the model', () => {
   });
 
   it('answers each bad input plainly, stores nothing, and the next message works', async () => {
-    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const world = await start({ env: { STREAM_MODE: 'edit', MAX_FILE_MB: '1' } });
     const { telegram, openai } = world;
     const user = telegram.createUser({ firstName: 'Ada' });
     const cases: [() => void, string][] = [
@@ -257,6 +258,28 @@ describe('pictures and files reach the model', () => {
           }),
         'looks scanned',
       ],
+      [
+        () =>
+          telegram.userSendsMedia({
+            chat: user.id,
+            kind: 'document',
+            file: {
+              bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]),
+              mimeType: 'text/plain',
+              fileName: 'a.txt',
+            },
+          }),
+        'couldn’t read that file as text',
+      ],
+      [
+        () =>
+          telegram.userSendsMedia({
+            chat: user.id,
+            kind: 'document',
+            file: { bytes: Buffer.alloc(1_200_000, 'a'), mimeType: 'text/plain', fileName: 'big.txt' },
+          }),
+        'over 1 MB',
+      ],
     ];
     for (const [send, expected] of cases) {
       send();
@@ -270,6 +293,17 @@ describe('pictures and files reach the model', () => {
       { role: 'system', content: expect.any(String) },
       { role: 'user', content: 'Hello?' },
     ]);
+    await world.app.stop();
+    const db = new Database(world.databasePath, { readonly: true });
+    try {
+      // Nothing half-stored: only the question that worked and its answer.
+      expect(db.prepare('SELECT role, content FROM messages ORDER BY id').all()).toEqual([
+        { role: 'user', content: 'Hello?' },
+        { role: 'assistant', content: 'Still here.' },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });
 
