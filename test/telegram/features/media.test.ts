@@ -282,8 +282,16 @@ describe('pictures and files reach the model', () => {
       ],
     ];
     for (const [send, expected] of cases) {
+      const before = telegram.lastBotMessage(user.id)?.messageId ?? 0;
       send();
-      await botSays(world, user.id, (text) => text.includes(expected));
+      await telegram.waitFor(
+        () => {
+          const reply = telegram.lastBotMessage(user.id);
+          return reply !== undefined && reply.messageId > before ? reply : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(telegram.lastBotMessage(user.id)?.text).toContain(expected);
     }
     expect(openai.requests).toHaveLength(0);
     openai.enqueue({ text: 'Still here.' });
