@@ -35,3 +35,23 @@ export function recordedImages(message: RecordedMessage | undefined): RecordedIm
   }
   return images;
 }
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+
+/**
+ * What the real APIs say about a malformed picture (checked like they do: a known type and real
+ * base64 data; OpenAI also takes http(s) URLs, which Streamgram must never send), or undefined.
+ */
+export function imagePartProblem(messages: readonly RecordedMessage[]): string | undefined {
+  for (const message of messages) {
+    for (const image of recordedImages(message)) {
+      if (image.mediaType.startsWith('url:'))
+        return `Image URLs are not accepted here: ${image.mediaType.slice(4)}`;
+      if (!IMAGE_TYPES.has(image.mediaType)) {
+        return `Invalid image media type ${image.mediaType}: must be image/jpeg, image/png, image/gif or image/webp`;
+      }
+      if (image.bytes.length === 0) return 'Invalid image: the image data is empty';
+    }
+  }
+  return undefined;
+}
