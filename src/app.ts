@@ -8,6 +8,10 @@ import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
 import type { Logger } from './logger.js';
+import { cacheDownloads } from './media/cache-downloads.js';
+import { createTelegramFileDownloader } from './media/download-telegram-file.js';
+import { createAttachmentReader } from './media/read-attachments.js';
+import { createTranscriber } from './media/transcribe-audio.js';
 import { countTelegramCalls } from './metrics/count-telegram-calls.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
@@ -20,6 +24,7 @@ import { createRateGate } from './streaming/delivery/rate-gate.js';
 import { createPartRenderer } from './streaming/render/index.js';
 import { createBot } from './telegram/create-bot.js';
 import { createFeatures } from './telegram/features/index.js';
+import { telegramFileApi } from './telegram/file-api.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
 import { createPacedTelegramFetch, gatePerSecond } from './telegram/paced-telegram-fetch.js';
@@ -98,6 +103,30 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger: logger.child({ component: 'delivery' }),
     options: { mode: config.streamMode },
   });
+  const transcription = config.media.transcription;
+  // Files are fetched on a client of their own: a download must not wait behind the send budget.
+  const readAttachments = createAttachmentReader({
+    download: cacheDownloads(
+      createTelegramFileDownloader({
+        api: telegramFileApi(engineApi),
+        apiRoot: config.telegram.apiRoot,
+        token: config.telegram.token,
+        maxBytes: config.media.maxFileBytes,
+      }),
+      { maxFiles: 64, maxBytes: 64 * 1024 * 1024 },
+    ),
+    maxDocumentChars: config.media.maxDocumentChars,
+    transcribe: transcription
+      ? createTranscriber({
+          provider: transcription.provider.name,
+          model: transcription.model,
+          apiKey: transcription.provider.apiKey,
+          baseURL: transcription.provider.baseURL,
+          timeoutMs: config.provider.requestTimeoutMs,
+          maxRetries: config.provider.maxRetries,
+        })
+      : undefined,
+  });
   const activeAnswers = createActiveAnswers();
   const shutdown = new AbortController();
   const builtinTools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
@@ -125,6 +154,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     },
     shutdownSignal: shutdown.signal,
     logger,
+    readAttachments,
+    maxImages: config.media.maxImages,
   });
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),

@@ -110,8 +110,22 @@ export interface Config {
     /** `MCP_CONFIG`: the JSON file naming the MCP servers; undefined for none. */
     mcpConfigPath: string | undefined;
   };
+  media: MediaConfig;
   /** Every secret value, so logs can scrub them whatever shape an error takes. */
   secrets: string[];
+}
+
+export interface MediaConfig {
+  /** `provider:model-id`s that cannot take pictures (`TEXT_ONLY_MODELS`); every other model can. */
+  textOnlyModels: ReadonlySet<string>;
+  /** Largest file fetched from Telegram (never above Telegram's own 20 MB). */
+  maxFileBytes: number;
+  /** Most characters of text read from one document. */
+  maxDocumentChars: number;
+  /** Most pictures sent to the model in one request, the newest; older ones become a placeholder. */
+  maxImages: number;
+  /** `TRANSCRIPTION_MODEL`: voice and audio go to this OpenAI-compatible audio API; unset: not heard. */
+  transcription: { provider: ProviderConfig; model: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -230,6 +244,11 @@ const environmentSchema = z.object({
   MAX_TOOL_STEPS: integer(0, 50, 5),
   TOOL_RESULT_MAX_CHARS: integer(100, 1_000_000, 20_000),
   MCP_CONFIG: optionalText,
+  TEXT_ONLY_MODELS: z.string().default(''),
+  MAX_FILE_MB: integer(1, 20, 20),
+  MAX_DOCUMENT_CHARS: integer(1_000, 1_000_000, 100_000),
+  MAX_IMAGES: integer(1, 20, 4),
+  TRANSCRIPTION_MODEL: optionalText,
 });
 
 type Environment = Record<string, string | undefined>;
@@ -262,15 +281,20 @@ export function createConfig(env: Environment): Config {
   );
   const prices = parseModelPrices(vars.MODEL_PRICES, problems);
   const overrides = parseUserTokenLimits(vars.USER_TOKEN_LIMITS, problems);
+  const transcription = parseTranscriptionModel(vars.TRANSCRIPTION_MODEL, env, problems);
+  const textOnlyModels = parseModelList('TEXT_ONLY_MODELS', vars.TEXT_ONLY_MODELS, models, problems);
 
   if (vars.WEBHOOK_URL && !vars.WEBHOOK_SECRET) {
     problems.push('WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be refused');
   }
   if (problems.length > 0 || !defaultModel) throw new ConfigError(problems);
 
-  const secrets = [vars.TELEGRAM_BOT_TOKEN, vars.WEBHOOK_SECRET, ...providers.map((p) => p.apiKey)].filter(
-    (secret): secret is string => secret !== undefined && secret.length >= 6,
-  );
+  const secrets = [
+    vars.TELEGRAM_BOT_TOKEN,
+    vars.WEBHOOK_SECRET,
+    ...providers.map((p) => p.apiKey),
+    transcription?.provider.apiKey,
+  ].filter((secret): secret is string => secret !== undefined && secret.length >= 6);
 
   return {
     telegram: { token: vars.TELEGRAM_BOT_TOKEN, apiRoot: vars.TELEGRAM_API_ROOT.replace(/\/+$/, '') },
@@ -328,6 +352,13 @@ export function createConfig(env: Environment): Config {
       maxSteps: vars.MAX_TOOL_STEPS,
       maxResultChars: vars.TOOL_RESULT_MAX_CHARS,
       mcpConfigPath: vars.MCP_CONFIG,
+    },
+    media: {
+      textOnlyModels,
+      maxFileBytes: vars.MAX_FILE_MB * 1024 * 1024,
+      maxDocumentChars: vars.MAX_DOCUMENT_CHARS,
+      maxImages: vars.MAX_IMAGES,
+      transcription,
     },
     secrets,
   };
@@ -444,6 +475,39 @@ function keyValueItems(variable: string, raw: string, example: string, problems:
     else items.push({ item, key, value });
   }
   return items;
+}
+
+/** `provider:model`; the provider's key and base URL come from the same variables as for MODELS. */
+function parseTranscriptionModel(
+  raw: string | undefined,
+  env: Environment,
+  problems: string[],
+): MediaConfig['transcription'] {
+  if (raw === undefined) return undefined;
+  const colon = raw.indexOf(':');
+  const name = raw.slice(0, colon).toLowerCase();
+  const model = raw.slice(colon + 1).trim();
+  if (colon <= 0 || model === '' || !PROVIDER_NAME.test(name)) {
+    problems.push(`TRANSCRIPTION_MODEL must be provider:model, e.g. openai:gpt-4o-mini-transcribe`);
+    return undefined;
+  }
+  const provider = providerConfig(name, env, problems);
+  if (provider.protocol !== 'openai') {
+    problems.push('TRANSCRIPTION_MODEL needs an OpenAI-compatible provider (Anthropic has no audio API)');
+  }
+  return { provider, model };
+}
+
+/** A comma-separated list of ids from MODELS. */
+function parseModelList(variable: string, raw: string, models: ModelRef[], problems: string[]): Set<string> {
+  const result = new Set<string>();
+  for (const item of raw.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    const model = models.find((candidate) => candidate.id === item || candidate.id === item.toLowerCase());
+    if (model) result.add(model.id);
+    else problems.push(`${variable} entry "${item}" names a model that is not in MODELS`);
+  }
+  return result;
 }
 
 function parseModelNumbers(

@@ -1,5 +1,7 @@
 import type { Config, ModelRef } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Attachment } from '../media/attachment.js';
+import type { ReadAttachments } from '../media/read-attachments.js';
 import { ProviderAbortedError } from '../providers/errors.js';
 import type { ModelProvider, Usage } from '../providers/types.js';
 import { StorageError } from '../storage/errors.js';
@@ -11,7 +13,10 @@ import { type ToolSource, toolsFor } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure } from './describe-failure.js';
+import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
+import { loadHistoryImages } from './history-images.js';
+import { quoteTranscripts, readQuestion } from './read-question.js';
 import {
   type AnswerEvent,
   streamWithTools,
@@ -33,6 +38,10 @@ export interface Question {
   replyToMessageId?: number;
   /** Forwarded messages tend to come in batches, so they wait briefly to be merged. */
   forwarded?: boolean;
+  /** Pictures and files sent with the question, fetched from Telegram in the question's turn. */
+  attachments?: Attachment[];
+  /** The album (Telegram's `media_group_id`) the message belongs to: its parts are one question. */
+  mediaGroupId?: string;
 }
 
 export interface AnswerOutcome {
@@ -62,6 +71,10 @@ export interface AnswerQuestionDeps {
   /** Aborted on shutdown once the grace period is over. */
   shutdownSignal: AbortSignal;
   logger: Logger;
+  /** Fetches and reads attachments; a MediaError it throws is told to the user, nothing stored. */
+  readAttachments?: ReadAttachments;
+  /** Most pictures sent in one request, the newest first; older ones become a short placeholder. */
+  maxImages: number;
   now?: () => number;
 }
 
@@ -93,19 +106,37 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
     const chain =
       parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
+    const read = await readQuestion(question, deps.readAttachments, deps.shutdownSignal);
+    const asked = read.message;
     const budget = deps.context.byModel.get(model.id) ?? deps.context.defaultTokens;
-    const fixed = estimateTokens(system) + estimateTokens(question.text) + 2 * MESSAGE_OVERHEAD_TOKENS;
-    const trimmed = trimHistory(buildHistory(chain), Math.max(0, budget - fixed));
-    const messages = appendMessage(trimmed.messages, { role: 'user', content: question.text });
+    const fixed =
+      estimateTokens(system) +
+      estimateTokens(asked.content) +
+      estimateImageTokens(asked.images?.length ?? 0, model.provider) +
+      2 * MESSAGE_OVERHEAD_TOKENS;
+    const maxImages = Math.max(0, deps.maxImages - (asked.images?.length ?? 0));
+    const pictures = await loadHistoryImages(chain, {
+      maxImages,
+      readAttachments: deps.readAttachments,
+      signal: deps.shutdownSignal,
+    });
+    const trimmed = trimHistory(
+      buildHistory(chain, pictures),
+      Math.max(0, budget - fixed),
+      estimateImageTokens(1, model.provider),
+    );
+    const messages = appendMessage(trimmed.messages, asked);
     const { assistantId } = storage.transaction(() => {
       const userMessageId = storage.messages.insertUserMessage({
         chatId: question.chat.id,
         userId: question.user.id,
         parentId,
-        content: question.text,
+        // Document text is kept, so later questions about the file still see it.
+        content: asked.content,
         telegramMessageIds: question.messageIds,
         threadId: question.threadId ?? null,
         updateId: question.updateId,
+        ...(question.attachments === undefined ? {} : { attachments: question.attachments }),
       });
       const id = storage.messages.startAssistantMessage({
         chatId: question.chat.id,
@@ -143,6 +174,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       },
     });
     const signal = AbortSignal.any([stop.signal, delivery.signal, deps.shutdownSignal]);
+    // Shown to the user, not stored as the answer: the model's own words are what history keeps.
+    const heard = quoteTranscripts(read.transcripts);
+    if (heard !== '') delivery.appendText(heard);
 
     let text = '';
     let reasoning = '';
@@ -207,7 +241,13 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     } catch (error) {
       ({ status, notice } = classifyEnd(
         error,
-        { stopped: stop.signal.aborted ? stopReason : undefined, shown: text !== '' },
+        {
+          stopped: stop.signal.aborted ? stopReason : undefined,
+          shown: text !== '',
+          withImages: messages.some(
+            (message) => message.role === 'user' && (message.images?.length ?? 0) > 0,
+          ),
+        },
         model.id,
       ));
       if (deps.shutdownSignal.aborted && !stop.signal.aborted) notice = RESTART_NOTICE;
@@ -234,6 +274,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           model: model.model,
           usage,
         });
+        for (const transcript of read.transcripts) {
+          storage.usage.record({
+            userId: question.user.id,
+            chatId: question.chat.id,
+            messageId: assistantId,
+            provider: transcript.provider,
+            model: transcript.model,
+            usage: transcript.usage,
+          });
+        }
       });
     } catch (error) {
       // The user has the answer; what is lost is our record of it. The row stays 'streaming' and is
@@ -263,7 +313,7 @@ function continuationPoint(storage: Storage, question: Question): number | null 
 
 function classifyEnd(
   error: unknown,
-  state: { stopped: StopReason | undefined; shown: boolean },
+  state: { stopped: StopReason | undefined; shown: boolean; withImages: boolean },
   modelId: string,
 ): { status: FinishedStatus; notice: string } {
   if (error instanceof ProviderAbortedError) {
@@ -271,7 +321,7 @@ function classifyEnd(
       ? { status: 'cancelled', notice: STOP_NOTICES[state.stopped] }
       : { status: 'interrupted', notice: '⚠️ Interrupted.' };
   }
-  const reason = describeFailure(error, modelId);
+  const reason = describeFailure(error, modelId, { withImages: state.withImages });
   // Before the first token there is nothing to keep: the notice is the whole answer.
   return state.shown
     ? { status: 'interrupted', notice: `⚠️ Interrupted: ${reason}` }

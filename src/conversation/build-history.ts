@@ -1,5 +1,7 @@
+import type { ImageInput } from '../providers/image-input.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { MessageRecord } from '../storage/messages.js';
+import { OLDER_PICTURE, picturesLeftOut } from './history-images.js';
 
 /**
  * The stored chain (oldest first) as the model should see it: answers as the user saw them
@@ -7,13 +9,23 @@ import type { MessageRecord } from '../storage/messages.js';
  * dropped, reasoning never sent back. Consecutive turns of one role are merged, since some
  * providers insist on alternation.
  */
-export function buildHistory(chain: readonly MessageRecord[]): ChatMessage[] {
+export function buildHistory(
+  chain: readonly MessageRecord[],
+  /** Pictures fetched again, by message id (see loadHistoryImages); the rest get a placeholder. */
+  images: ReadonlyMap<number, ImageInput[]> = new Map(),
+): ChatMessage[] {
   const history: ChatMessage[] = [];
   for (const [index, message] of chain.entries()) {
     if (message.role === 'user') {
       const answer = chain[index + 1];
       if (answer?.role === 'assistant' && answer.status === 'error') continue;
-      appendMessage(history, { role: 'user', content: message.content });
+      const shown = images.get(message.id) ?? [];
+      const placeholders = Array.from({ length: picturesLeftOut(message, images) }, () => OLDER_PICTURE);
+      appendMessage(history, {
+        role: 'user',
+        content: [...placeholders, message.content].filter((part) => part !== '').join('\n'),
+        ...(shown.length > 0 ? { images: shown } : {}),
+      });
     } else if (message.status !== 'error' && message.status !== 'streaming') {
       // Tool rounds go back as they happened (calls, then results), then the text written after them.
       for (const turn of message.toolTurns ?? []) appendMessage(history, turn);
@@ -32,6 +44,8 @@ export function appendMessage(history: ChatMessage[], message: ChatMessage): Cha
     m !== undefined && m.role !== 'tool' && !(m.role === 'assistant' && m.toolCalls?.length);
   if (last && plain(last) && plain(message) && last.role === message.role) {
     last.content = `${last.content}\n\n${message.content}`;
+    if (message.role === 'user' && last.role === 'user' && message.images?.length)
+      last.images = [...(last.images ?? []), ...message.images];
   } else history.push({ ...message });
   return history;
 }

@@ -12,7 +12,11 @@ import {
  * One short, actionable sentence about why an answer failed, for the user. Never the raw error:
  * provider text can be long, technical, or (in theory) echo a request.
  */
-export function describeFailure(error: unknown, modelId: string): string {
+export function describeFailure(
+  error: unknown,
+  modelId: string,
+  context: { withImages?: boolean } = {},
+): string {
   if (error instanceof ProviderAuthenticationError) {
     return `The bot could not sign in to ${error.provider}. The bot owner needs to check its API key.`;
   }
@@ -31,6 +35,10 @@ export function describeFailure(error: unknown, modelId: string): string {
     return `The connection to ${error.provider} was lost. Try again.`;
   if (error instanceof ProviderContextTooLongError) {
     return `This conversation is too long for ${modelId}. Start a new one with /new.`;
+  }
+  if (error instanceof ProviderError && context.withImages && error.status === 400) {
+    // A 400 on a request with pictures is almost always the picture (format, size, content policy).
+    return `${modelId} refused the picture. Try another picture, or another model with /model.`;
   }
   if (error instanceof ProviderError) {
     return `${error.provider} refused the request for ${modelId}. Try another model with /model.`;

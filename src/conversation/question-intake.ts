@@ -63,7 +63,11 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
   const keyOf = (question: Question) => `${question.chat.id}:${question.threadId ?? ''}:${question.user.id}`;
 
   function mayBePart(question: Question): boolean {
-    return question.forwarded === true || question.text.length >= SPLIT_PART_MIN_LENGTH;
+    return (
+      question.forwarded === true ||
+      question.mediaGroupId !== undefined ||
+      question.text.length >= SPLIT_PART_MIN_LENGTH
+    );
   }
 
   function close(key: string): void {
@@ -127,7 +131,11 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
 export function mergeQuestions(first: Question, next: Question): Question {
   return {
     ...first,
-    text: `${first.text}\n${next.text}`,
+    // An album's caption rides on one of its pictures: no blank lines for the others.
+    text: [first.text, next.text].filter((text) => text !== '').join('\n'),
     messageIds: [...first.messageIds, ...next.messageIds],
+    ...(first.attachments || next.attachments
+      ? { attachments: [...(first.attachments ?? []), ...(next.attachments ?? [])] }
+      : {}),
   };
 }

@@ -1,4 +1,6 @@
 import type { Logger } from '../logger.js';
+import { describeMediaFailure } from '../media/describe-media-failure.js';
+import { MediaError } from '../media/errors.js';
 import { StorageError } from '../storage/errors.js';
 import type { AnswerOutcome, Question } from './answer-question.js';
 import type { ChatQueue } from './chat-queue.js';
@@ -45,7 +47,10 @@ export function createSubmitQuestions(deps: SubmitQuestionsDeps) {
       try {
         outcome = await deps.answerQuestion(question, log);
       } catch (error) {
-        if (error instanceof StorageError) {
+        if (error instanceof MediaError) {
+          log.info({ kind: error.kind, err: error }, 'attachment could not be read');
+          await deps.notify(question, describeMediaFailure(error));
+        } else if (error instanceof StorageError) {
           log.error({ err: error, kind: error.kind }, 'cannot save the conversation');
           await deps.notify(question, cannotSave(error));
         } else {

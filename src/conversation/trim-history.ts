@@ -14,7 +14,12 @@ export interface TrimmedHistory {
  * question is never sent without its answer or an answer without its question. The result always
  * starts with a user message, as providers require.
  */
-export function trimHistory(history: readonly ChatMessage[], budgetTokens: number): TrimmedHistory {
+export function trimHistory(
+  history: readonly ChatMessage[],
+  budgetTokens: number,
+  /** Estimated prompt tokens of one picture (see estimateImageTokens). */
+  tokensPerImage = 0,
+): TrimmedHistory {
   const turns: { messages: ChatMessage[]; tokens: number }[] = [];
   for (const message of history) {
     if (message.role === 'user') turns.push({ messages: [message], tokens: 0 });
@@ -22,10 +27,10 @@ export function trimHistory(history: readonly ChatMessage[], budgetTokens: numbe
     // else: an answer whose question is older than the stored chain; it is dropped.
   }
   for (const turn of turns) {
-    turn.tokens = turnTokens(turn.messages);
+    turn.tokens = turnTokens(turn.messages, tokensPerImage);
   }
 
-  shrinkOldToolResults(turns, budgetTokens);
+  shrinkOldToolResults(turns, budgetTokens, tokensPerImage);
 
   let tokens = 0;
   let first = turns.length;
@@ -41,12 +46,14 @@ export function trimHistory(history: readonly ChatMessage[], budgetTokens: numbe
 
 const TRIMMED_RESULT = '[an older tool result, left out to save room]';
 
-function turnTokens(messages: readonly ChatMessage[]): number {
+function turnTokens(messages: readonly ChatMessage[], tokensPerImage: number): number {
   return messages.reduce((sum, message) => {
     const calls = message.role === 'assistant' ? JSON.stringify(message.toolCalls ?? []) : '';
+    const images = message.role === 'user' ? (message.images?.length ?? 0) : 0;
     return (
       sum +
       estimateTokens(message.content) +
+      images * tokensPerImage +
       (calls === '[]' ? 0 : estimateTokens(calls)) +
       MESSAGE_OVERHEAD_TOKENS
     );
@@ -60,6 +67,7 @@ function turnTokens(messages: readonly ChatMessage[]): number {
 function shrinkOldToolResults(
   turns: { messages: ChatMessage[]; tokens: number }[],
   budgetTokens: number,
+  tokensPerImage: number,
 ): void {
   let total = turns.reduce((sum, turn) => sum + turn.tokens, 0);
   for (const turn of turns.slice(0, -1)) {
@@ -70,7 +78,7 @@ function shrinkOldToolResults(
       message.role === 'tool' ? { ...message, content: TRIMMED_RESULT } : message,
     );
     const before = turn.tokens;
-    turn.tokens = turnTokens(turn.messages);
+    turn.tokens = turnTokens(turn.messages, tokensPerImage);
     total -= before - turn.tokens;
   }
 }

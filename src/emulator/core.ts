@@ -1,5 +1,6 @@
 import type { ApiBotUser, ApiUser, BotCommand } from './api-types.js';
 import type { EventBus } from './events.js';
+import type { FileStore } from './files/file-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ChatStore } from './state/chat-store.js';
 import type { DraftBoard } from './state/drafts.js';
@@ -25,6 +26,8 @@ export interface EmulatorCore {
   readonly now: () => number;
   readonly privacyMode: boolean;
   readonly store: ChatStore;
+  /** Bytes of received files, for getFile and downloads. */
+  readonly files: FileStore;
   readonly drafts: DraftBoard;
   readonly limiter: RateLimiter;
   readonly updates: UpdateQueue;

@@ -3,10 +3,13 @@ import type { CallbackQueryRecord, EmulatorCore } from './core.js';
 import { createDispatcher } from './dispatch.js';
 import { createEventBus, type EmulatorListener } from './events.js';
 import { createFaultInjector, type DropSpec, type FailNextSpec, type RandomFaultsSpec } from './faults.js';
+import { serveDownload } from './files/download-route.js';
+import { createFileStore, type DownloadFault } from './files/file-store.js';
 import { type HttpFront, startHttpFront } from './http/http-server.js';
 import { createRouter, type RawRequest, type RawResponse } from './http/router.js';
 import { botMethods } from './methods/bot.js';
 import { draftMethods } from './methods/drafts.js';
+import { fileMethods } from './methods/files.js';
 import { messageMethods } from './methods/messages.js';
 import { updateMethods } from './methods/updates.js';
 import { createSeededRandom } from './random.js';
@@ -145,6 +148,10 @@ export interface BotApiEmulator extends UserActions {
   setRandomFaults(spec: RandomFaultsSpec | null): void;
   dropConnectionAfterProcessing(spec?: DropSpec): void;
   clearFaults(): void;
+  /** The next file download fails with this status, or is cut off half-way. */
+  failNextDownload(fault: DownloadFault): void;
+  /** The bytes the emulator serves for a `file_id`. */
+  fileBytes(fileId: string): Uint8Array | undefined;
   /**
    * `true` or a duration: stop accepting connections and cut open ones (ECONNREFUSED for clients,
    * long polls cut); after the duration (or on `false`) listen again on the same port.
@@ -190,6 +197,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
   });
   const updates = createUpdateQueue({ bus, firstUpdateId: options.firstUpdateId ?? 1, historySize: 1_000 });
   const recorder = createRecorder({ maxCalls: options.maxRecordedCalls ?? 10_000 });
+  const files = createFileStore();
   const faults = createFaultInjector({ random: createSeededRandom(options.seed ?? 1) });
 
   // The webhook needs the dispatcher (for replies) and the dispatcher needs the core: wire lazily.
@@ -216,6 +224,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     now,
     privacyMode,
     store,
+    files,
     drafts,
     limiter,
     updates,
@@ -225,7 +234,13 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     commands: new Map(),
   };
   dispatcher = createDispatcher({
-    methods: [...botMethods(core), ...messageMethods(core), ...draftMethods(core), ...updateMethods(core)],
+    methods: [
+      ...botMethods(core),
+      ...messageMethods(core),
+      ...draftMethods(core),
+      ...updateMethods(core),
+      ...fileMethods(core),
+    ],
     faults,
     limiter,
     recorder,
@@ -237,6 +252,7 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     token: () => token,
     dispatch: (call) => activeDispatcher.dispatch(call),
     reject: (method, params, error) => activeDispatcher.reject(method, params, error),
+    download: (filePath) => serveDownload(files, filePath),
   });
 
   const front: HttpFront = await startHttpFront({ port: options.port ?? 0, handle, now });
@@ -327,7 +343,12 @@ export async function startBotApiEmulator(options: BotApiEmulatorOptions = {}): 
     failNext: (spec) => faults.failNext(spec),
     setRandomFaults: (spec) => faults.setRandomFaults(spec),
     dropConnectionAfterProcessing: (spec) => faults.dropConnectionAfterProcessing(spec),
-    clearFaults: () => faults.clear(),
+    clearFaults() {
+      faults.clear();
+      files.clearFaults();
+    },
+    failNextDownload: (fault) => files.failNextDownload(fault),
+    fileBytes: (fileId) => files.byId(fileId)?.bytes,
     async setUnreachable(state) {
       if (reachTimer !== undefined) clearTimeout(reachTimer);
       reachTimer = undefined;

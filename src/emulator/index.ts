@@ -16,6 +16,9 @@ export {
 export { ApiError, DESCRIPTIONS, EmulatorUsageError } from './errors.js';
 export type { EmulatorEvent, EmulatorListener } from './events.js';
 export type { DropSpec, FailNextSpec, RandomFaultsSpec } from './faults.js';
+export type { DownloadFault } from './files/file-store.js';
+export type { MediaFileInput, PhotoSizeInput } from './files/media-payload.js';
+export { encodeSolidPng } from './files/png.js';
 export { createEmulatedBot } from './grammy-bot.js';
 export type { RawRequest, RawResponse } from './http/router.js';
 export {

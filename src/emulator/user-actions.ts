@@ -2,6 +2,7 @@ import type { ApiEntity, ApiMessage, ApiUpdate, ApiUser, MediaKind } from './api
 import { compact } from './compact.js';
 import type { EmulatorCore } from './core.js';
 import { EmulatorUsageError } from './errors.js';
+import { type MediaFileInput, mediaPayload, type PhotoSizeInput } from './files/media-payload.js';
 import { inlineKeyboardOf, toApiMessage } from './state/api-message.js';
 import type { ChatRecord, ChatRef, StoredMessage, UserRef } from './state/chat-store.js';
 import { detectEntities } from './text/detect-entities.js';
@@ -26,6 +27,12 @@ export interface UserMediaInput {
   threadId?: number;
   /** For documents. */
   fileName?: string;
+  /** A photo's sizes, smallest first (default: two real PNGs, 90×67 and 1280×960). */
+  photoSizes?: PhotoSizeInput[];
+  /** The bytes of a document, voice note, audio file or video note (default: a small stand-in). */
+  file?: MediaFileInput;
+  /** Albums: the updates of one album share this id. */
+  mediaGroupId?: string;
 }
 
 export interface PressButtonInput {
@@ -156,7 +163,8 @@ export function createUserActions(core: EmulatorCore): UserActions {
           caption: input.caption,
           entities: input.caption === undefined ? [] : detectEntities(input.caption),
           media: input.kind,
-          mediaPayload: mediaPayload(input.kind, fileId, input.fileName),
+          mediaPayload: mediaPayload(core.files, input.kind, fileId, input),
+          mediaGroupId: input.mediaGroupId,
           replyToMessageId: input.replyToMessageId,
         }),
       );
@@ -287,36 +295,4 @@ function mergeEntities(given: ApiEntity[], detected: ApiEntity[]): ApiEntity[] {
     a.offset < b.offset + b.length && b.offset < a.offset + a.length;
   const kept = detected.filter((d) => !given.some((g) => overlaps(g, d) && g.type === d.type));
   return [...given, ...kept].sort((a, b) => a.offset - b.offset || b.length - a.length);
-}
-
-function mediaPayload(kind: MediaKind, fileId: string, fileName: string | undefined): unknown {
-  const file = { file_id: fileId, file_unique_id: `u-${fileId}` };
-  switch (kind) {
-    case 'photo':
-      return [
-        {
-          ...file,
-          file_id: `${fileId}-s`,
-          file_unique_id: `u-${fileId}-s`,
-          width: 90,
-          height: 67,
-          file_size: 1_200,
-        },
-        { ...file, width: 1280, height: 960, file_size: 98_000 },
-      ];
-    case 'voice':
-      return { ...file, duration: 3, mime_type: 'audio/ogg', file_size: 9_000 };
-    case 'sticker':
-      return {
-        ...file,
-        type: 'regular',
-        width: 512,
-        height: 512,
-        is_animated: false,
-        is_video: false,
-        emoji: '👍',
-      };
-    case 'document':
-      return { ...file, file_name: fileName ?? 'file.txt', mime_type: 'text/plain', file_size: 2_048 };
-  }
 }

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../providers/types.js';
+import { describeDemoAttachments } from './demo-media-answer.js';
 
 /** What the demo model will "write": optional reasoning first, then the Markdown answer. */
 export interface DemoScript {
@@ -26,7 +27,10 @@ export function pickDemoTopic(question: string): DemoTopic {
 
 /** The canned answer for a request; `thinking` adds reasoning that streams before the text. */
 export function composeDemoAnswer(request: ChatRequest, options: { thinking: boolean }): DemoScript {
-  const question = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const lastUser = [...request.messages].reverse().find((m) => m.role === 'user');
+  const attachments = describeDemoAttachments(lastUser);
+  if (attachments !== undefined) return { text: attachments };
+  const question = lastUser?.content ?? '';
   const topic = pickDemoTopic(question);
   const text = ANSWERS[topic](question);
   if (!options.thinking) return { text };

@@ -173,6 +173,19 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
             messageId: input.messageId,
             data: input.data,
           }),
+        sendFile: (input) => {
+          const chat = requireChat(input.chatId);
+          const caption = input.caption?.trim() ? input.caption : undefined;
+          const common = { chat, from: user.id, ...(caption === undefined ? {} : { caption }) };
+          const isPicture = /^image\/(jpeg|png|webp|gif)$/.test(input.mimeType);
+          if (isPicture && input.width !== undefined && input.height !== undefined) {
+            const photoSizes = [{ bytes: input.bytes, width: input.width, height: input.height }];
+            return emulator.userSendsMedia({ ...common, kind: 'photo', photoSizes });
+          }
+          const file = { bytes: input.bytes, mimeType: input.mimeType, fileName: input.fileName };
+          const kind = input.mimeType.startsWith('audio/') ? 'audio' : 'document';
+          return emulator.userSendsMedia({ ...common, kind, file, fileName: input.fileName });
+        },
         stopDraft: (input) =>
           emulator.stopGeneration({ chat: requireChat(input.chatId), draftId: input.draftId }),
       },

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmulatorUsageError } from '../emulator/index.js';
-import { ApiRequestError, apiRequests, parseRequest } from './api-requests.js';
+import { ApiRequestError, apiRequests, MAX_PLAYGROUND_FILE_BYTES, parseRequest } from './api-requests.js';
 import { type FaultController, FaultRequestError } from './fault-controller.js';
 import type { PlaygroundHub } from './playground-hub.js';
 import { createStaticFiles } from './static-files.js';
@@ -10,6 +10,15 @@ export interface PlaygroundActions {
   send(input: { chatId: number; text: string; replyToMessageId?: number }): unknown;
   press(input: { chatId: number; messageId: number; data: string }): unknown;
   stopDraft(input: { chatId: number; draftId: number }): unknown;
+  sendFile(input: {
+    chatId: number;
+    fileName: string;
+    mimeType: string;
+    bytes: Buffer;
+    caption?: string;
+    width?: number;
+    height?: number;
+  }): unknown;
 }
 
 export interface WebServerDeps {
@@ -77,7 +86,10 @@ export async function startWebServer(deps: WebServerDeps): Promise<WebServer> {
     if (!request.headers['content-type']?.startsWith('application/json')) {
       throw new ApiRequestError(415, 'send JSON (content-type: application/json)');
     }
-    const body = await readJson(request);
+    const body = await readJson(
+      request,
+      path === '/api/send-file' ? MAX_PLAYGROUND_FILE_BYTES * 2 : MAX_BODY_BYTES,
+    );
     switch (path) {
       case '/api/send': {
         const input = parseRequest(apiRequests.send, body);
@@ -86,6 +98,13 @@ export async function startWebServer(deps: WebServerDeps): Promise<WebServer> {
           text: input.text,
           ...(input.replyToMessageId === undefined ? {} : { replyToMessageId: input.replyToMessageId }),
         });
+        return json(response, 200, { ok: true, message });
+      }
+      case '/api/send-file': {
+        const { dataBase64, ...input } = parseRequest(apiRequests.sendFile, body);
+        const bytes = Buffer.from(dataBase64, 'base64');
+        if (bytes.length > MAX_PLAYGROUND_FILE_BYTES) throw new ApiRequestError(413, 'the file is too large');
+        const message = deps.actions.sendFile({ ...compactInput(input), bytes });
         return json(response, 200, { ok: true, message });
       }
       case '/api/press':
@@ -177,12 +196,19 @@ export async function startWebServer(deps: WebServerDeps): Promise<WebServer> {
   };
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+/** zod gives absent optional fields as undefined; exactOptionalPropertyTypes wants them left out. */
+function compactInput<T extends object>(input: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiRequestError(413, 'request body too large');
+    if (size > maxBytes) throw new ApiRequestError(413, 'request body too large');
     chunks.push(chunk as Buffer);
   }
   try {

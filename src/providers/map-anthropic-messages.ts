@@ -4,6 +4,7 @@ import type {
   Tool,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
+import { mapAnthropicImage } from './map-anthropic-image.js';
 import type { ChatMessage, ToolDefinition } from './types.js';
 
 /**
@@ -30,14 +31,18 @@ export function mapAnthropicMessages(messages: readonly ChatMessage[]): MessageP
       continue;
     }
     if (message.role === 'user') {
-      if (pendingResults) {
-        // A question right after tool results joins their user turn (roles must alternate).
-        const blocks: ContentBlockParam[] = [...pendingResults];
+      // A question right after tool results joins their user turn (roles must alternate).
+      const blocks: ContentBlockParam[] = [
+        ...(pendingResults ?? []),
+        ...(message.images ?? []).map(mapAnthropicImage),
+      ];
+      pendingResults = undefined;
+      if (blocks.length === 0) {
+        wire.push({ role: 'user', content: message.content });
+      } else {
+        // Anthropic refuses empty text blocks: a picture without a caption is sent alone.
         if (message.content !== '') blocks.push({ type: 'text', text: message.content });
         wire.push({ role: 'user', content: blocks });
-        pendingResults = undefined;
-      } else {
-        wire.push({ role: 'user', content: message.content });
       }
       continue;
     }

@@ -1,4 +1,5 @@
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { mapOpenAIImage } from './map-openai-image.js';
 import type { ChatMessage, ToolDefinition } from './types.js';
 
 /** The conversation in chat-completions form: tool calls on assistant turns, results as `tool` messages. */
@@ -10,7 +11,12 @@ export function mapOpenAIMessages(
   if (system) wire.push({ role: 'system', content: system });
   for (const message of messages) {
     if (message.role === 'user') {
-      wire.push({ role: 'user', content: message.content });
+      wire.push({
+        role: 'user',
+        content: message.images?.length
+          ? [...message.images.map(mapOpenAIImage), { type: 'text' as const, text: message.content }]
+          : message.content,
+      });
     } else if (message.role === 'tool') {
       // The protocol has no error flag: the text itself says it failed.
       wire.push({

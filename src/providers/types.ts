@@ -1,3 +1,5 @@
+import type { ImageInput } from './image-input.js';
+
 /**
  * One message of the conversation as a model sees it, in a provider-neutral shape; each adapter maps
  * it to its own wire format (map-openai-messages.ts, map-anthropic-messages.ts). Reasoning text is never
@@ -8,6 +10,8 @@ export type ChatMessage = UserMessage | AssistantMessage | ToolResultMessage;
 export interface UserMessage {
   role: 'user';
   content: string;
+  /** Pictures sent with a user message, shown to the model before its text. */
+  images?: readonly ImageInput[];
 }
 
 export interface AssistantMessage {

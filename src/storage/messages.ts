@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Attachment } from '../media/attachment.js';
 import type { ChatMessage } from '../providers/types.js';
 import { withStorageErrors } from './errors.js';
 
@@ -29,6 +30,8 @@ export interface MessageRecord {
   createdAt: number;
   /** null while streaming. */
   finishedAt: number | null;
+  /** Pictures and files of a user message (Telegram file ids); empty for most. */
+  attachments: Attachment[];
 }
 
 export interface NewUserMessage {
@@ -40,6 +43,7 @@ export interface NewUserMessage {
   telegramMessageIds: number[];
   threadId?: number | null;
   updateId?: number | null;
+  attachments?: readonly Attachment[];
   at?: number;
 }
 
@@ -112,6 +116,7 @@ interface MessageRow {
   update_id: number | null;
   created_at: number;
   finished_at: number | null;
+  attachments: string | null;
 }
 
 export const defaultMaxChainMessages = 100;
@@ -129,12 +134,13 @@ export function createMessageRepository(
     telegramMessageIds: string;
     threadId: number | null;
     updateId: number | null;
+    attachments: string | null;
     at: number;
   }>(
     `INSERT INTO messages (chat_id, user_id, parent_id, role, content, status, telegram_message_ids,
-       thread_id, update_id, created_at, finished_at)
+       thread_id, update_id, attachments, created_at, finished_at)
      VALUES (@chatId, @userId, @parentId, 'user', @content, 'complete', @telegramMessageIds,
-       @threadId, @updateId, @at, @at)`,
+       @threadId, @updateId, @attachments, @at, @at)`,
   );
   const insertAssistant = db.prepare<{
     chatId: number;
@@ -204,6 +210,7 @@ export function createMessageRepository(
           telegramMessageIds: idsToJson(message.telegramMessageIds),
           threadId: message.threadId ?? null,
           updateId: message.updateId ?? null,
+          attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
           at: message.at ?? now(),
         });
         return Number(result.lastInsertRowid);
@@ -298,5 +305,6 @@ function toMessage(row: MessageRow): MessageRecord {
     updateId: row.update_id,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    attachments: row.attachments === null ? [] : (JSON.parse(row.attachments) as Attachment[]),
   };
 }

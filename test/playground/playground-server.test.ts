@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeSolidPng } from '../../src/emulator/index.js';
 import type { PlaygroundEvent } from '../../src/playground/playground-events.js';
 import { type Playground, startPlayground } from '../../src/playground/start-playground.js';
 
@@ -144,6 +145,50 @@ describe('playground server', () => {
     expect(answer).toMatchObject({ chatId: playground.privateChatId, parts: 1, state: 'complete' });
     expect(answer?.firstTextMs).toBeGreaterThanOrEqual(0);
     expect(answer?.updates).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sends a picture from the page; the demo model describes what reached it', async () => {
+    const chatId = playground.privateChatId;
+    const png = encodeSolidPng(48, 32, [120, 40, 200]);
+    const sent = await call('/api/send-file', {
+      body: {
+        chatId,
+        fileName: 'square.png',
+        mimeType: 'image/png',
+        dataBase64: png.toString('base64'),
+        caption: 'What is this?',
+        width: 48,
+        height: 32,
+      },
+    });
+    expect(sent.status).toBe(200);
+    const answer = await playground.emulator.waitFor(
+      () => {
+        const text = playground.emulator.lastBotMessage(chatId)?.text;
+        return text?.includes('You asked') ? text : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(answer).toContain('image/png');
+    expect(answer).toContain('48×32 px');
+    expect(answer).toContain('What is this?');
+
+    const file = await call('/api/send-file', {
+      body: {
+        chatId,
+        fileName: 'notes.txt',
+        mimeType: 'text/plain',
+        dataBase64: Buffer.from('Streamgram reads the first words of text files.').toString('base64'),
+      },
+    });
+    expect(file.status).toBe(200);
+    await playground.emulator.waitFor(
+      () => (playground.emulator.lastBotMessage(chatId)?.text?.includes('notes.txt') ? true : undefined),
+      { timeoutMs: 15_000 },
+    );
+    expect(playground.emulator.lastBotMessage(chatId)?.text).toContain(
+      'starting “Streamgram reads the first',
+    );
   });
 
   it('switches limits and injects faults, announcing both', async () => {

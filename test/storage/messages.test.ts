@@ -78,6 +78,7 @@ describe('message repository', () => {
       updateId: 9001,
       createdAt: clock.now,
       finishedAt: clock.now,
+      attachments: [],
     });
     expect(storage.messages.get(id + 100)).toBeUndefined();
   });

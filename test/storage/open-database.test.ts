@@ -28,13 +28,14 @@ describe('openDatabase', () => {
     const onMigrated = (r: { applied: { version: number }[] }) =>
       migrated.push(r.applied.map((m) => m.version));
     const first = ws.open('a.db', { onMigrated, now: () => 1234 });
-    expect(schemaVersion(first)).toBe(2);
+    expect(schemaVersion(first)).toBe(3);
     first.close();
     const second = ws.open('a.db', { onMigrated });
-    expect(migrated).toEqual([[1, 2], []]);
+    expect(migrated).toEqual([[1, 2, 3], []]);
     expect(second.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'init', applied_at: 1234 },
       { version: 2, name: 'tools', applied_at: 1234 },
+      { version: 3, name: 'media', applied_at: 1234 },
     ]);
   });
 
@@ -45,7 +46,7 @@ describe('openDatabase', () => {
 
   it('works in memory', () => {
     const db = ws.track(openDatabase(':memory:'));
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(3);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
@@ -63,7 +64,7 @@ describe('openDatabase', () => {
     }
     expect(caught).toBeInstanceOf(DatabaseVersionError);
     expect((caught as Error).message).toBe(
-      `The database at ${path} was written by a newer Streamgram (schema 5, this one knows 2); ` +
+      `The database at ${path} was written by a newer Streamgram (schema 5, this one knows 3); ` +
         'upgrade Streamgram or point DATABASE_PATH elsewhere.',
     );
   });

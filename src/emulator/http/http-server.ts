@@ -55,6 +55,10 @@ export async function startHttpFront(options: {
         req.socket.destroy();
         return;
       }
+      if (answer.kind === 'bytes') {
+        sendBytes(req, res, answer);
+        return;
+      }
       const body = answer.kind === 'json' ? JSON.stringify(answer.body) : answer.body;
       const headers: Record<string, string | number> = {
         'content-type': answer.kind === 'json' ? 'application/json' : 'text/html',
@@ -110,4 +114,21 @@ export async function startHttpFront(options: {
       await stopListening();
     },
   };
+}
+
+function sendBytes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: Extract<RawResponse, { kind: 'bytes' }>,
+): void {
+  res.writeHead(answer.status, {
+    'content-type': 'application/octet-stream',
+    'content-length': answer.body.length,
+  });
+  if (answer.cutAt === undefined) {
+    res.end(answer.body);
+    return;
+  }
+  // Announce every byte, send some, then cut: the client sees a transfer broken half-way.
+  res.write(answer.body.subarray(0, answer.cutAt), () => req.socket.destroy());
 }

@@ -17,6 +17,8 @@ export interface RawRequest {
 export type RawResponse =
   | { kind: 'json'; status: number; body: unknown; retryAfter?: number }
   | { kind: 'html'; status: number; body: string }
+  /** A file download; with `cutAt` the connection is cut after that many bytes (a broken transfer). */
+  | { kind: 'bytes'; status: number; body: Uint8Array; cutAt?: number }
   | { kind: 'drop' };
 
 export interface CallRequest {
@@ -34,12 +36,19 @@ export interface RouterDeps {
   dispatch(call: CallRequest): Promise<RawResponse>;
   /** Records requests that never reached a method (bad token, bad path, unreadable body). */
   reject(method: string, params: Params, error: ApiError): RawResponse;
+  /** Serves `{apiRoot}/file/bot{token}/{file_path}` (the token was checked). */
+  download(filePath: string): RawResponse;
 }
 
 /** Routes `{apiRoot}/bot{token}/{method}` like Telegram: 401 for a wrong token, 404 for a bad path. */
 export function createRouter(deps: RouterDeps): (request: RawRequest) => Promise<RawResponse> {
   return async (request) => {
     const url = new URL(request.url, 'http://emulator.invalid');
+    const file = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
+    if (file !== null) {
+      if (decodeURIComponent(file[1] ?? '') !== deps.token()) return plainStatus(401, 'Unauthorized');
+      return deps.download(decodeURIComponent(file[2] ?? ''));
+    }
     const match = /^\/bot([^/]*)\/([^/]*)\/?$/.exec(url.pathname);
     if (match === null) return deps.reject(url.pathname, {}, new ApiError(404, DESCRIPTIONS.notFound));
     const [, token = '', method = ''] = match;
@@ -62,6 +71,11 @@ export function createRouter(deps: RouterDeps): (request: RawRequest) => Promise
       ...(request.arrivedAt === undefined ? {} : { arrivedAt: request.arrivedAt }),
     });
   };
+}
+
+/** File downloads answer errors as JSON too, without recording a method call. */
+export function plainStatus(status: number, description: string): RawResponse {
+  return { kind: 'json', status, body: { ok: false, error_code: status, description } };
 }
 
 /** Telegram's JSON for an error, also used for injected failures. */

@@ -32,6 +32,7 @@ export function toApiMessage(record: ChatRecord, message: StoredMessage, withRep
   }
   if (message.media !== undefined) {
     result[message.media] = message.mediaPayload;
+    if (message.mediaGroupId !== undefined) result.media_group_id = message.mediaGroupId;
     if (message.caption !== undefined) {
       result.caption = message.caption;
       if (message.entities.length > 0) result.caption_entities = message.entities;

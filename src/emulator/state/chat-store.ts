@@ -19,6 +19,7 @@ export interface StoredMessage {
   media?: MediaKind;
   /** The Bot API field for the media (`photo`, `voice`, ...), as the user sent it. */
   mediaPayload?: unknown;
+  mediaGroupId?: string;
   /** As the bot passed it; only an inline keyboard is shown and returned. */
   replyMarkup?: ReplyMarkup;
   replyToMessageId?: number;

@@ -29,6 +29,8 @@ const el = {
   form: $('composer-form'),
   menuButton: $('menu-button'),
   input: $('input'),
+  attachButton: $('attach-button'),
+  attachInput: $('attach-input'),
   limits: $('limits'),
   faults: $('faults'),
   faultStatus: $('fault-status'),
@@ -215,6 +217,77 @@ async function send(text) {
   } catch (error) {
     toast(error.message, true);
   }
+}
+
+/** Bytes as base64 without building one huge string of char codes. */
+async function toBase64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** A picture's size, so the emulator can offer it as a photo (Telegram's PhotoSize has one). */
+async function imageSize(file) {
+  if (!/^image\/(jpeg|png|webp|gif)$/.test(file.type)) return {};
+  try {
+    const bitmap = await createImageBitmap(file);
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size;
+  } catch {
+    return {};
+  }
+}
+
+/** Sends a picture or file; the text typed so far becomes its caption. */
+async function sendFile(file) {
+  const chat = currentChat();
+  if (chat === undefined || file === undefined) return;
+  if (file.size > 10 * 1024 * 1024) return toast('The playground takes files up to 10 MB.', true);
+  let caption = el.input.value.trim();
+  const mention = `@${state.bot.username}`;
+  if (
+    chat.kind === 'group' &&
+    el.autoMention.checked &&
+    !caption.toLowerCase().includes(mention.toLowerCase())
+  ) {
+    caption = `${mention} ${caption}`.trim();
+  }
+  el.input.value = '';
+  autosize();
+  try {
+    await post('/api/send-file', {
+      chatId: chat.id,
+      fileName: file.name || 'file',
+      mimeType: file.type || 'application/octet-stream',
+      dataBase64: await toBase64(file),
+      ...(caption === '' ? {} : { caption }),
+      ...(await imageSize(file)),
+    });
+  } catch (error) {
+    toast(error.message, true);
+  }
+}
+
+el.attachButton.addEventListener('click', () => el.attachInput.click());
+el.attachInput.addEventListener('change', () => {
+  void sendFile(el.attachInput.files?.[0]);
+  el.attachInput.value = '';
+});
+for (const target of [el.messages, el.form]) {
+  target.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    target.classList.add('drop-target');
+  });
+  target.addEventListener('dragleave', () => target.classList.remove('drop-target'));
+  target.addEventListener('drop', (event) => {
+    event.preventDefault();
+    target.classList.remove('drop-target');
+    void sendFile(event.dataTransfer?.files?.[0]);
+  });
 }
 
 function closeMenu() {

@@ -79,7 +79,8 @@ function applyTimeline(state, event) {
         from: event.from,
         senderName: event.from === 'bot' ? state.bot.name : state.user.name,
         sentAt: event.at,
-        text: event.text ?? event.caption ?? '',
+        // A picture or file without a caption still shows as something (the page has no media view).
+        text: event.text ?? event.caption ?? (event.media === undefined ? '' : `📎 ${event.media}`),
         entities: event.entities ?? [],
         editCount: 0,
       };

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Question } from '../../conversation/answer-question.js';
+import type { Attachment } from '../../media/attachment.js';
 import { mentionsBot, repliesToBot } from '../addressed.js';
 import type { BotContext } from '../context.js';
 import { toQuestion } from '../to-question.js';
@@ -13,9 +14,14 @@ export function createChatFeature(deps: {
   submit(question: Question, ctx: BotContext): void;
   /** The next part of a split text from the same user, addressed or not (see QuestionIntake). */
   continueText(question: Question): boolean;
+  /** For a reply to a picture: its attachment, and the answer when the chat's model cannot see. */
+  pictures?: {
+    replied(message: Message): Attachment | undefined;
+    refusal(ctx: BotContext, attachments: readonly Attachment[]): string | undefined;
+  };
 }) {
   const feature = new Composer<BotContext>();
-  feature.on('message:text', (ctx, next) => {
+  feature.on('message:text', async (ctx, next) => {
     const message = ctx.message;
     if (message.text.startsWith('/')) return next();
     const isPrivate = ctx.chat.type === 'private';
@@ -30,6 +36,18 @@ export function createChatFeature(deps: {
     const question = toQuestion(ctx.update.update_id, message, text);
     if (question === undefined || question.text.trim() === '') return next();
     if (message.forward_origin !== undefined) question.forwarded = true;
+    const picture =
+      message.reply_to_message?.from?.id === ctx.me.id ? undefined : deps.pictures?.replied(message);
+    if (picture !== undefined) {
+      const refusal = deps.pictures?.refusal(ctx, [picture]);
+      if (refusal !== undefined) {
+        await ctx.reply(refusal, {
+          reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+        });
+        return;
+      }
+      question.attachments = [picture];
+    }
     deps.submit(question, ctx);
   });
   return feature;

@@ -19,6 +19,7 @@ export type FeatureConfig = Pick<
   | 'timeZone'
   | 'pasteMergeMs'
   | 'busyPolicy'
+  | 'media'
 >;
 
 /** What the command features share; built once by `createFeatures`. */

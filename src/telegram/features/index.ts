@@ -14,6 +14,7 @@ import type { BotContext } from '../context.js';
 import { createChatFeature } from './chat.js';
 import { registerCommandMenus } from './command-list.js';
 import type { FeatureConfig, FeatureDeps } from './feature-deps.js';
+import { createMediaFeature, pictureRefusal, repliedPicture } from './media.js';
 import { createModelFeature } from './model.js';
 import { createNewConversationFeature } from './new-conversation.js';
 import { createOtherInputFeature } from './other-input.js';
@@ -82,6 +83,21 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     now,
   };
 
+  /** A question that passed its feature's checks: the token budget, then the intake. */
+  function submitAsked(question: Question, ctx: BotContext): void {
+    const verdict = budget.check(question.user);
+    if (!verdict.allowed) {
+      ctx.log.info({ period: verdict.period, used: verdict.used, limit: verdict.limit }, 'over budget');
+      void ctx
+        .reply(budgetMessage(verdict, calendar.formatDateTime(verdict.resetsAt), calendar.timeZone, now()), {
+          reply_parameters: { message_id: question.messageIds[0] ?? 0, allow_sending_without_reply: true },
+        })
+        .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not send the budget notice'));
+      return;
+    }
+    intake.submit(question, ctx.log);
+  }
+
   const composer = new Composer<BotContext>();
   composer.use(reportStorageTrouble);
   // A command ends any wait for the rest of a split text first, so the text keeps its place before it.
@@ -101,25 +117,17 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createToolsFeature({ tools: deps.tools ?? { list: () => [] }, maxSteps: deps.toolMaxSteps ?? 0 }),
     createChatFeature({
       continueText: (question) => intake.continueText(question),
-      submit(question, ctx) {
-        const verdict = budget.check(question.user);
-        if (!verdict.allowed) {
-          ctx.log.info({ period: verdict.period, used: verdict.used, limit: verdict.limit }, 'over budget');
-          void ctx
-            .reply(
-              budgetMessage(verdict, calendar.formatDateTime(verdict.resetsAt), calendar.timeZone, now()),
-              {
-                reply_parameters: {
-                  message_id: question.messageIds[0] ?? 0,
-                  allow_sending_without_reply: true,
-                },
-              },
-            )
-            .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not send the budget notice'));
-          return;
-        }
-        intake.submit(question, ctx.log);
+      submit: submitAsked,
+      pictures: {
+        replied: (message) => repliedPicture(message, config.media.maxFileBytes),
+        refusal: (ctx, attachments) => pictureRefusal({ config, storage: deps.storage }, ctx, attachments),
       },
+    }),
+    createMediaFeature({
+      config,
+      storage: deps.storage,
+      continueText: (question) => intake.continueText(question),
+      submit: submitAsked,
     }),
     createOtherInputFeature(),
   );

@@ -44,7 +44,11 @@ export function createStartHelpFeature(deps: FeatureDeps) {
       )
       .plain('\n• Reply to one of my older answers to continue the conversation from there.')
       .plain('\n• A long text that Telegram splits into several messages is read as one.')
-      .plain('\n• I read text only: photos, voice messages, stickers and files are not understood.')
+      .plain(
+        deps.config.media.transcription
+          ? '\n• Send photos, albums, text files, PDFs or voice messages: the caption (or what you say) is the question.'
+          : '\n• Send photos, albums, text files or PDFs: the caption is the question. Voice messages are not turned on here.',
+      )
       .plain('\n\n')
       .bold('In groups')
       .plain(`\nI answer when you mention @${username}, reply to one of my messages, or send a command. `)

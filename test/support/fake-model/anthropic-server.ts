@@ -9,6 +9,7 @@ import {
   type RecordedMessage,
   startFakeModelServer,
 } from './fake-server.js';
+import { imagePartProblem } from './recorded-images.js';
 import {
   contentText,
   type FakeHttpError,
@@ -73,6 +74,8 @@ export const anthropicDialect: Dialect = {
     if (typeof fields.model !== 'string') return 'model: Field required';
     if (typeof fields.max_tokens !== 'number') return 'max_tokens: Field required';
     if (!Array.isArray(fields.messages)) return 'messages: Field required';
+    const imageProblem = imagePartProblem(fields.messages as RecordedMessage[]);
+    if (imageProblem !== undefined) return imageProblem;
     const system =
       typeof fields.system === 'string'
         ? fields.system

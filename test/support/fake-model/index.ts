@@ -10,6 +10,7 @@ export type {
 } from './fake-server.js';
 export { createFakeOpenAIServer } from './openai-server.js';
 export { parseSse, type SseEvent } from './read-sse.js';
+export { type RecordedImage, recordedImages } from './recorded-images.js';
 export type {
   FakeHttpError,
   FakeScenario,
@@ -18,3 +19,8 @@ export type {
   FakeUsage,
   StreamPoint,
 } from './scenario.js';
+export {
+  type FakeTranscriptionServer,
+  type RecordedTranscription,
+  startFakeTranscriptionServer,
+} from './transcription-server.js';

@@ -8,6 +8,7 @@ import {
   type RecordedMessage,
   startFakeModelServer,
 } from './fake-server.js';
+import { imagePartProblem } from './recorded-images.js';
 import {
   type FakeHttpError,
   type FakeStreamError,
@@ -92,6 +93,8 @@ export const openAIDialect: Dialect = {
     if (typeof fields.model !== 'string') return 'you must provide a model parameter';
     if (!Array.isArray(fields.messages)) return "Missing required parameter: 'messages'.";
     const messages = fields.messages as RecordedMessage[];
+    const imageProblem = imagePartProblem(messages);
+    if (imageProblem !== undefined) return imageProblem;
     const system = messages
       .filter((m) => m.role === 'system' || m.role === 'developer')
       .map((m) => (typeof m.content === 'string' ? m.content : ''))

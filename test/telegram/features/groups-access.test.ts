@@ -168,15 +168,15 @@ describe('access', () => {
 });
 
 describe('other input', () => {
-  it('answers photos, voice, stickers and files with what the bot can read; ignores edits; points unknown commands to /help', async () => {
-    world = await startGroupWorld();
+  it('answers photos (for a text-only model), voice, stickers and files with what the bot can read; ignores edits; points unknown commands to /help', async () => {
+    world = await startGroupWorld({ TEXT_ONLY_MODELS: 'openai:gpt-test' });
     const { telegram, openai } = world;
     const photo = await sendAndWaitMedia(world, { chat: ADA, kind: 'photo', caption: 'what is this?' });
-    expect(photo).toMatch(/I can’t see images yet/);
+    expect(photo).toMatch(/reads text only/);
     expect(await sendAndWaitMedia(world, { chat: ADA, kind: 'voice' })).toMatch(/voice messages/);
     expect(await sendAndWaitMedia(world, { chat: ADA, kind: 'sticker' })).toMatch(/Nice sticker/);
-    expect(await sendAndWaitMedia(world, { chat: ADA, kind: 'document', fileName: 'report.pdf' })).toMatch(
-      /Paste the text/,
+    expect(await sendAndWaitMedia(world, { chat: ADA, kind: 'document', fileName: 'setup.exe' })).toMatch(
+      /don’t open programs/,
     );
 
     const group = telegram.createGroup({ title: 'Team' });
@@ -188,7 +188,7 @@ describe('other input', () => {
       kind: 'photo',
       caption: `@${telegram.bot.username} look`,
     });
-    expect(addressed).toMatch(/I can’t see images yet/);
+    expect(addressed).toMatch(/reads text only/);
     expect(botMessagesAfter(telegram, group.id, before)).toHaveLength(1);
 
     openai.enqueue({ text: 'Paris.' });

@@ -1,0 +1,6 @@
+/** A file a question refers to by its Telegram `file_id`; its bytes are fetched in the question's turn. */
+export type Attachment =
+  | { kind: 'image'; fileId: string }
+  | { kind: 'document'; fileId: string; fileName: string }
+  /** Voice notes, audio files and video notes, transcribed. */
+  | { kind: 'audio'; fileId: string; fileName: string };

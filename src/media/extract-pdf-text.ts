@@ -1,0 +1,13 @@
+import { extractText, getDocumentProxy } from 'unpdf';
+import { MediaError } from './errors.js';
+
+/** The text of every page; a damaged file is a MediaError, a scanned one gives ''. */
+export async function extractPdfText(bytes: Uint8Array): Promise<string> {
+  try {
+    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    const { text } = await extractText(pdf, { mergePages: true });
+    return text.trim();
+  } catch (error) {
+    throw new MediaError('unsupported', 'the PDF could not be read', { cause: error });
+  }
+}
