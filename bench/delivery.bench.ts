@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: the delivery benchmark of issue 3. Streamgram (the whole bot, startApp) and a naive
- * baseline run the same loads against the Bot API emulator with Telegram-like limits and the fake
- * OpenAI server, each bot in a child process of its own and the emulator + model server in another, so
- * the bot's CPU and memory are measured alone. Prints a table per scenario; writes JSON to bench/results/.
+ * `npm run bench`: the delivery benchmark of issues 3 and 10. Streamgram (the whole bot, startApp), the
+ * best-practice grammY bot (throttler + auto-retry + latest-wins edits) and a naive bot run the same
+ * loads against the Bot API emulator, under both of its limit models (strict sliding windows and the
+ * bucket model), with the fake OpenAI server; each bot in a child process of its own and the emulator +
+ * model server in another, so the bot's CPU and memory are measured alone. Prints a table per scenario
+ * and model; writes JSON to bench/results/.
  *
- * Flags: --quick (a shorter run), --only=id,id (scenario ids), --no-baseline.
+ * Flags (bench/lib/flags.ts): --quick, --only=id,id, --model=sliding|bucket|both,
+ * --bots=streamgram,grammy,naive, --no-baseline.
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each bot process there (open it in Chrome DevTools).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,17 +17,26 @@ import { fileURLToPath } from 'node:url';
 import type { BotHandlers } from './bots/bot-api.js';
 import { BOT_NODE_FLAGS } from './lib/bot-node-flags.js';
 import { bundleBot } from './lib/bundle-bot.js';
+import { parseFlags } from './lib/flags.js';
 import { type Child, forkChild } from './lib/fork-child.js';
+import type { LimitModel } from './lib/limit-model.js';
 import { formatScenario } from './report/print-table.js';
 import { type BotKind, type RunSummary, summarizeRun } from './report/summarize.js';
 import type { TargetCheck } from './report/targets.js';
-import { DEFAULT_SCENARIOS, planAnswers, QUICK_SCENARIOS, type Scenario } from './scenarios.js';
-import type { AnswerPlan, WorldHandlers, WorldReport } from './world/world-api.js';
+import {
+  DEFAULT_SCENARIOS,
+  EXTRA_SCENARIOS,
+  planAnswers,
+  QUICK_SCENARIOS,
+  type Scenario,
+} from './scenarios.js';
+import type { AnswerPlan, Expectation, WorldHandlers, WorldReport } from './world/world-api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
 const BOT_SOURCES: Record<BotKind, string> = {
   streamgram: join(here, 'bots/streamgram-process.ts'),
+  grammy: join(here, 'bots/grammy-process.ts'),
   naive: join(here, 'bots/naive-process.ts'),
 };
 const buildDir = join(here, '.build');
@@ -41,41 +53,30 @@ const WARM_UP: AnswerPlan[] = (['private', 'group'] as const).map((chatType, i) 
 /** Late duplicates would show up within this long after the last final text. */
 const SETTLE_MS = 1000;
 
-interface Flags {
-  quick: boolean;
-  only: string[] | undefined;
-  baseline: boolean;
-}
-
-function parseFlags(argv: string[]): Flags {
-  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-  return {
-    quick: argv.includes('--quick') || process.env.BENCH_QUICK === '1',
-    only: only ? only.split(',').map((id) => id.trim()) : undefined,
-    baseline: !argv.includes('--no-baseline'),
-  };
-}
-
 interface RunOutcome {
   summary: RunSummary;
   world: WorldReport;
 }
 
 async function runOnce(
-  bots: Record<BotKind, string>,
+  bots: Partial<Record<BotKind, string>>,
   world: Child<WorldHandlers>,
   scenario: Scenario,
+  limits: LimitModel,
   bot: BotKind,
   seedBase: number,
   scratch: string,
 ): Promise<RunOutcome> {
-  const capMs = bot === 'naive' ? scenario.baselineCapMs : scenario.capMs;
+  const capMs = bot === 'streamgram' ? scenario.capMs : (scenario.baselines[bot] ?? scenario.capMs);
+  const entry = bots[bot];
+  if (entry === undefined) throw new Error(`${bot} was not built`);
   const endpoints = await world.rpc.call('start', {
+    limits,
     seed: seedBase,
     ...(scenario.randomFaults ? { randomFaults: scenario.randomFaults } : {}),
   });
   const cpuProfileDir = process.env.BENCH_CPU_PROF;
-  const child = forkChild<BotHandlers>(bots[bot], bot, {
+  const child = forkChild<BotHandlers>(entry, bot, {
     nodeFlags: BOT_NODE_FLAGS,
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
   });
@@ -84,8 +85,8 @@ async function runOnce(
       'start',
       {
         endpoints,
-        databasePath: join(scratch, `${scenario.id}-${bot}.db`),
-        logPath: join(resultsDir, 'logs', `${scenario.id}-${bot}.log`),
+        databasePath: join(scratch, `${scenario.id}-${limits}-${bot}.db`),
+        logPath: join(resultsDir, 'logs', `${scenario.id}-${limits}-${bot}.log`),
       },
       60_000,
     );
@@ -111,6 +112,7 @@ async function runOnce(
       summary: summarizeRun({
         bot,
         scenario: scenario.id,
+        limits,
         world: report,
         measure,
         elapsedMs,
@@ -126,66 +128,86 @@ async function runOnce(
   }
 }
 
-function expectationOf(bot: BotKind) {
-  // The baseline sends the model's Markdown as plain text in one message; Streamgram renders it.
-  return bot === 'naive' ? ('raw' as const) : ('rendered' as const);
+/** Streamgram renders the Markdown; the baselines send it as plain text (the grammY bot in 4,096-char parts). */
+const EXPECTATION: Record<BotKind, Expectation> = {
+  streamgram: 'rendered',
+  grammy: 'raw-parts',
+  naive: 'raw',
+};
+const expectationOf = (bot: BotKind) => EXPECTATION[bot];
+
+interface ScenarioResult {
+  scenario: Scenario;
+  limits: LimitModel;
+  runs: Partial<Record<BotKind, RunOutcome>>;
+  checks: TargetCheck[];
+}
+
+/** The scenarios of this run: `--only` picks from the default, extra and quick sets. */
+function pickScenarios(quick: boolean, only: string[] | undefined): Scenario[] {
+  if (only === undefined) return quick ? QUICK_SCENARIOS : DEFAULT_SCENARIOS;
+  const all = [...(quick ? QUICK_SCENARIOS : DEFAULT_SCENARIOS), ...EXTRA_SCENARIOS, ...DEFAULT_SCENARIOS];
+  const picked = only.map((id) => all.find((scenario) => scenario.id === id));
+  const unknown = only.filter((_, i) => picked[i] === undefined);
+  if (unknown.length > 0) {
+    const ids = [...new Set(all.map((scenario) => scenario.id))].join(', ');
+    throw new Error(`no scenario ${unknown.join(', ')}; known: ${ids}`);
+  }
+  return picked as Scenario[];
 }
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  const scenarios = (flags.quick ? QUICK_SCENARIOS : DEFAULT_SCENARIOS).filter(
-    (scenario) => flags.only === undefined || flags.only.includes(scenario.id),
-  );
-  if (scenarios.length === 0) throw new Error(`no scenario matches --only=${flags.only?.join(',')}`);
+  const scenarios = pickScenarios(flags.quick, flags.only);
+  // Under each model a scenario defines, as far as --model allows; a scenario picked by --only runs
+  // under every model asked for.
+  const runsOf = (scenario: Scenario) =>
+    flags.models.filter((model) => flags.only !== undefined || scenario.models.includes(model));
+  const botsOf = (scenario: Scenario) =>
+    flags.bots.filter((bot) => bot === 'streamgram' || scenario.baselines[bot] !== undefined);
   mkdirSync(join(resultsDir, 'logs'), { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'streamgram-bench-'));
   const benchStarted = Date.now();
-  const bots: Record<BotKind, string> = {
-    streamgram: await bundleBot(BOT_SOURCES.streamgram, join(buildDir, 'streamgram-bot.mjs')),
-    naive: await bundleBot(BOT_SOURCES.naive, join(buildDir, 'naive-bot.mjs')),
-  };
+  const bots: Partial<Record<BotKind, string>> = {};
+  for (const bot of flags.bots) {
+    bots[bot] = await bundleBot(BOT_SOURCES[bot], join(buildDir, `${bot}-bot.mjs`));
+  }
   const world = forkChild<WorldHandlers>(join(here, 'world/world-process.ts'), 'world');
   const blocks: string[] = [];
-  const results: {
-    scenario: Scenario;
-    streamgram: RunOutcome;
-    naive?: RunOutcome;
-    checks: TargetCheck[];
-  }[] = [];
+  const results: ScenarioResult[] = [];
   const loadAtStart = loadavg()[0] ?? 0;
   console.log(
-    `Streamgram delivery benchmark (${flags.quick ? 'quick' : 'full'} run), ${scenarios.length} scenarios; ` +
+    `Streamgram delivery benchmark (${flags.quick ? 'quick' : 'full'} run), ${scenarios.length} scenarios, ` +
+      `limit models ${flags.models.join(' + ')}, bots ${flags.bots.join(', ')}; ` +
       `${cpus().length} cores, load average ${loadAtStart.toFixed(1)}`,
   );
   const errors: string[] = [];
   try {
     for (const [position, scenario] of scenarios.entries()) {
+      // The same answers for every bot and model: only the delivery and the limits differ.
       const seedBase = (position + 1) * 10_000;
-      console.log(`\n… ${scenario.id}: Streamgram`);
-      let streamgram: RunOutcome;
-      let naive: RunOutcome | undefined;
-      try {
-        streamgram = await runOnce(bots, world, scenario, 'streamgram', seedBase, scratch);
-        if (scenario.baseline && flags.baseline) {
-          console.log(`… ${scenario.id}: naive baseline (cap ${scenario.baselineCapMs / 1000} s)`);
-          naive = await runOnce(bots, world, scenario, 'naive', seedBase, scratch);
+      for (const limits of runsOf(scenario)) {
+        const runs: Partial<Record<BotKind, RunOutcome>> = {};
+        for (const bot of botsOf(scenario)) {
+          const cap = bot === 'streamgram' ? '' : ` (cap ${(scenario.baselines[bot] ?? 0) / 1000} s)`;
+          console.log(`… ${scenario.id} [${limits}]: ${bot}${cap}`);
+          try {
+            runs[bot] = await runOnce(bots, world, scenario, limits, bot, seedBase, scratch);
+          } catch (error) {
+            // One broken run (a child that died, a timeout) must not cost the figures of the others.
+            const message = error instanceof Error ? error.message : String(error);
+            console.error(`${scenario.id} [${limits}] ${bot} failed: ${message}`);
+            errors.push(`${scenario.id} [${limits}] ${bot}: ${message}`);
+          }
         }
-      } catch (error) {
-        // One broken scenario (a child that died, a timeout) must not cost the figures of the others.
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(`${scenario.id} failed: ${message}`);
-        errors.push(`${scenario.id}: ${message}`);
-        continue;
+        const summaries: Partial<Record<BotKind, RunSummary>> = {};
+        for (const [bot, run] of Object.entries(runs)) summaries[bot as BotKind] = run.summary;
+        if (Object.keys(summaries).length === 0) continue;
+        const { text, checks } = formatScenario(scenario, limits, summaries);
+        console.log(`\n${text}\n`);
+        blocks.push(text);
+        results.push({ scenario, limits, runs, checks });
       }
-      const { text, checks } = formatScenario(
-        scenario,
-        streamgram.summary,
-        naive?.summary,
-        scenario.baselineCapMs,
-      );
-      console.log(`\n${text}`);
-      blocks.push(text);
-      results.push({ scenario, streamgram, ...(naive ? { naive } : {}), checks });
     }
   } finally {
     await world.end(10_000);
@@ -193,11 +215,14 @@ async function main(): Promise<void> {
   }
 
   const failed = results.flatMap((result) =>
-    result.checks.filter((check) => !check.pass).map((check) => `${result.scenario.id} ${check.row}`),
+    result.checks
+      .filter((check) => !check.pass)
+      .map((check) => `${result.scenario.id} [${result.limits}] ${check.row} ${check.target}`),
   );
+  const checked = results.reduce((n, r) => n + r.checks.length, 0);
   const totalSeconds = ((Date.now() - benchStarted) / 1000).toFixed(0);
   console.log(
-    `\nTargets: ${results.reduce((n, r) => n + r.checks.length, 0) - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}. ` +
+    `Targets: ${checked - failed.length} of ${checked} met${failed.length ? `; NOT MET: ${failed.join(', ')}` : ''}. ` +
       `Total ${totalSeconds} s; load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other work on the machine skews the figures).`,
   );
   const stamp = new Date(benchStarted).toISOString().replace(/[:.]/g, '-');
@@ -206,6 +231,8 @@ async function main(): Promise<void> {
       startedAt: new Date(benchStarted).toISOString(),
       durationSeconds: Number(totalSeconds),
       quick: flags.quick,
+      models: flags.models,
+      bots: flags.bots,
       node: process.version,
       cores: cpus().length,
       loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
@@ -223,6 +250,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

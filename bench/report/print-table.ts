@@ -1,9 +1,12 @@
+import { LIMIT_MODEL_TITLE, type LimitModel } from '../lib/limit-model.js';
 import type { Scenario } from '../scenarios.js';
-import type { RunSummary } from './summarize.js';
+import type { BotKind, RunSummary } from './summarize.js';
 import { checkTargets, fmtSeconds, type RowKey, type TargetCheck } from './targets.js';
 
 const ms = (value: number | undefined) => (value === undefined ? '-' : `${value}`);
 const pair = (a: number | undefined, b: number | undefined) => `${ms(a)} / ${ms(b)}`;
+/** p50 of those that got there / p95 over all answers (`never`: the p95 answer did not get there). */
+const latency = (p50: number | undefined, p95All: number | null) => `${ms(p50)} / ${p95All ?? 'never'}`;
 
 interface Row {
   key: RowKey | 'other';
@@ -27,7 +30,7 @@ const ROWS: Row[] = [
   {
     key: 'firstVisible',
     label: 'first text after first token p50 / p95 ms',
-    value: (s) => pair(s.firstVisible.p50, s.firstVisible.p95),
+    value: (s) => latency(s.firstVisible.p50, s.firstVisibleP95All),
   },
   {
     key: 'other',
@@ -37,7 +40,7 @@ const ROWS: Row[] = [
   {
     key: 'finalText',
     label: 'final text after last token p50 / p95 ms',
-    value: (s) => pair(s.finalText.p50, s.finalText.p95),
+    value: (s) => latency(s.finalText.p50, s.finalTextP95All),
   },
   {
     key: 'other',
@@ -61,6 +64,12 @@ const ROWS: Row[] = [
     value: (s) => `${s.maxContentCallsPerSecond}`,
   },
   { key: 'tooManyRequests', label: '429s received', value: (s) => `${s.tooManyRequests}` },
+  {
+    key: 'other',
+    label: '  bot-wide / private / group (/ injected)',
+    value: ({ tooManyByKind: k }) =>
+      `${k.global} / ${k.privateChat} / ${k.groupChat}${k.injected > 0 ? ` / ${k.injected}` : ''}`,
+  },
   { key: 'other', label: 'Bot API calls', value: (s) => `${s.calls}` },
   { key: 'cpu', label: 'bot CPU ms per 1,000 tokens', value: (s) => ms(s.cpuMsPer1kTokens) },
   { key: 'other', label: '  tokens streamed / bot CPU ms', value: (s) => `${s.tokens} / ${s.cpuMs}` },
@@ -83,20 +92,33 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
-/** One block per scenario: Streamgram, the baseline beside it, and each target with PASS or FAIL. */
+const BOT_TITLE: Record<BotKind, string> = { streamgram: 'Streamgram', grammy: 'grammY', naive: 'naive' };
+
+/**
+ * One block per scenario and limit model: Streamgram, the baselines beside it (each with the cap it
+ * was stopped at), and each target with MET or NOT MET.
+ */
 export function formatScenario(
   scenario: Scenario,
-  streamgram: RunSummary,
-  naive: RunSummary | undefined,
-  baselineCapMs: number,
+  limits: LimitModel,
+  runs: Partial<Record<BotKind, RunSummary>>,
 ): { text: string; checks: TargetCheck[] } {
-  const checks = checkTargets(scenario.targets, streamgram);
-  const header = ['', 'Streamgram', ...(naive ? [`naive (cap ${baselineCapMs / 1000} s)`] : []), 'target'];
+  const streamgram = runs.streamgram;
+  const checks = streamgram ? checkTargets(scenario.targets, streamgram, runs.grammy) : [];
+  const shown = (['streamgram', 'grammy', 'naive'] as const).flatMap((bot) => {
+    const summary = runs[bot];
+    if (summary === undefined) return [];
+    const cap = bot === 'streamgram' ? undefined : scenario.baselines[bot];
+    return [
+      { title: cap === undefined ? BOT_TITLE[bot] : `${BOT_TITLE[bot]} (cap ${cap / 1000} s)`, summary },
+    ];
+  });
+  const header = ['', ...shown.map((bot) => bot.title), 'target'];
   const lines = ROWS.map((row) => {
     const targetCells = checks
       .filter((check) => check.row === row.key)
-      .map((check) => `${check.target} ${check.pass ? 'PASS' : 'FAIL'}`);
-    return [row.label, row.value(streamgram), ...(naive ? [row.value(naive)] : []), targetCells.join('; ')];
+      .map((check) => `${check.target} ${check.pass ? 'MET' : 'NOT MET'}`);
+    return [row.label, ...shown.map((bot) => row.value(bot.summary)), targetCells.join('; ')];
   });
   const widths = header.map((_, column) =>
     Math.max(...[header, ...lines].map((line) => (line[column] ?? '').length)),
@@ -107,11 +129,14 @@ export function formatScenario(
       .join('  ')
       .trimEnd();
   const text = [
-    `## ${scenario.id}: ${scenario.title}; first token after ${scenario.firstTokenDelayMs} ms`,
+    `## ${scenario.id} [${limits}]: ${scenario.title}; first token after ${scenario.firstTokenDelayMs} ms`,
+    `   limits: ${LIMIT_MODEL_TITLE[limits]}`,
     render(header),
     render(widths.map((width) => '-'.repeat(width))),
     ...lines.map(render),
-    ...(streamgram.problems.length > 0 ? [`problems: ${streamgram.problems.join('; ')}`] : []),
+    ...shown
+      .filter((bot) => bot.summary.problems.length > 0)
+      .map((bot) => `${bot.title} problems: ${bot.summary.problems.join('; ')}`),
   ].join('\n');
   return { text, checks };
 }

@@ -1,9 +1,11 @@
 import type { BotMeasure } from '../bots/bot-api.js';
 import { budgetLatencies } from '../lib/budget-bound.js';
+import type { LimitModel } from '../lib/limit-model.js';
 import { mean, percentile } from '../lib/percentile.js';
-import type { AnswerRecord, WorldReport } from '../world/world-api.js';
+import type { AnswerRecord, TooManyByKind, WorldReport } from '../world/world-api.js';
 
-export type BotKind = 'streamgram' | 'naive';
+/** Streamgram, the best-practice grammY bot (throttler + auto-retry + latest-wins edits), the naive bot. */
+export type BotKind = 'streamgram' | 'grammy' | 'naive';
 
 /** The global budget the budget floor is computed with: Telegram's ~30 messages per second. */
 export const GLOBAL_PER_SECOND = 30;
@@ -17,6 +19,7 @@ export interface Quantiles {
 export interface RunSummary {
   bot: BotKind;
   scenario: string;
+  limits: LimitModel;
   answers: number;
   exact: number;
   wrong: number;
@@ -27,12 +30,16 @@ export interface RunSummary {
   duplicateMessages: number;
   /** Question → the bot's model request, ms: how fast the bot takes a burst of questions in. */
   modelRequest: Quantiles;
-  /** Model first token → first visible text, ms. */
+  /** Model first token → first visible text, ms (answers that showed text). */
   firstVisible: Quantiles;
+  /** p95 over every answer, one that showed nothing counting as endless; null when that is the p95. */
+  firstVisibleP95All: number | null;
   /** What the global budget needs to show every answer's first text, given the first tokens' times. */
   firstVisibleAllowedMs: number;
   /** Model last token → complete final text, ms (finished answers only). */
   finalText: Quantiles;
+  /** p95 over every answer, an unfinished one counting as endless; null when that is the p95. */
+  finalTextP95All: number | null;
   finalTextPrivateP95?: number;
   finalTextGroupP95?: number;
   /** What the global budget needs to deliver every final, given the last tokens' times. */
@@ -42,6 +49,7 @@ export interface RunSummary {
   updatesPerSecondStreaming?: number;
   maxContentCallsPerSecond: number;
   tooManyRequests: number;
+  tooManyByKind: TooManyByKind;
   calls: number;
   tokens: number;
   cpuMs: number;
@@ -81,9 +89,19 @@ function allowedMs(times: (number | undefined)[]): number {
 const minus = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? undefined : a - b;
 
+/** Nearest-rank p95 where a missing value counts as worse than any: null when it lands on one. */
+function p95All(values: (number | undefined)[]): number | null {
+  const value = percentile(
+    values.map((v) => v ?? Number.POSITIVE_INFINITY),
+    95,
+  );
+  return value === undefined || value === Number.POSITIVE_INFINITY ? null : Math.round(value);
+}
+
 export function summarizeRun(input: {
   bot: BotKind;
   scenario: string;
+  limits: LimitModel;
   world: WorldReport;
   measure: BotMeasure;
   elapsedMs: number;
@@ -105,6 +123,7 @@ export function summarizeRun(input: {
   const summary: RunSummary = {
     bot: input.bot,
     scenario: input.scenario,
+    limits: input.limits,
     answers: answers.length,
     exact: count((answer) => answer.outcome === 'exact'),
     wrong: count((answer) => answer.outcome === 'wrong'),
@@ -114,11 +133,14 @@ export function summarizeRun(input: {
     duplicateMessages: answers.reduce((sum, answer) => sum + answer.duplicates, 0),
     modelRequest: quantiles(answers.map((answer) => minus(answer.requestAt, world.askedAt))),
     firstVisible: quantiles(answers.map((answer) => minus(answer.firstVisibleAt, answer.firstTokenAt))),
+    firstVisibleP95All: p95All(answers.map((answer) => minus(answer.firstVisibleAt, answer.firstTokenAt))),
     firstVisibleAllowedMs: allowedMs(answers.map((answer) => answer.firstTokenAt)),
     finalText: quantiles(answers.map(finalOf)),
+    finalTextP95All: p95All(answers.map(finalOf)),
     finalTextAllowedMs: allowedMs(answers.map((answer) => answer.lastTokenAt)),
     maxContentCallsPerSecond: world.calls.maxContentCallsPerSecond,
     tooManyRequests: world.calls.tooManyRequests,
+    tooManyByKind: world.calls.tooManyByKind,
     calls: world.calls.total,
     tokens,
     cpuMs,

@@ -1,5 +1,6 @@
 /** What the benchmark asks of the world child (Bot API emulator + fake model server) and what it gets back. */
 import type { ApiBotUser } from '../../src/emulator/index.js';
+import type { LimitModel } from '../lib/limit-model.js';
 
 export interface RandomFaults {
   rate429: number;
@@ -7,6 +8,8 @@ export interface RandomFaults {
 }
 
 export interface WorldStartInput {
+  /** How the emulator counts Telegram's limits for this run. */
+  limits: LimitModel;
   randomFaults?: RandomFaults;
   /** Seed of the emulator's random faults. */
   seed: number;
@@ -31,8 +34,11 @@ export interface AnswerPlan {
   tokenChars: number;
 }
 
-/** `rendered`: Streamgram's Markdown rendering, split in parts; `raw`: the Markdown source as one message. */
-export type Expectation = 'rendered' | 'raw';
+/**
+ * `rendered`: Streamgram's Markdown rendering, split in parts; `raw`: the Markdown source as one message
+ * (the naive bot); `raw-parts`: the Markdown source cut into 4,096-character messages (the grammY bot).
+ */
+export type Expectation = 'rendered' | 'raw' | 'raw-parts';
 
 export interface AskInput {
   answers: AnswerPlan[];
@@ -83,9 +89,18 @@ export interface AnswerRecord {
   problem?: string;
 }
 
+/** 429s by cause: the emulator's limiter by the scope that was over (holds included), or injected faults. */
+export interface TooManyByKind {
+  global: number;
+  privateChat: number;
+  groupChat: number;
+  injected: number;
+}
+
 export interface CallSummary {
   total: number;
   tooManyRequests: number;
+  tooManyByKind: TooManyByKind;
   byMethod: Record<string, { calls: number; ok: number; tooManyRequests: number }>;
   /** Most successful sends, edits and drafts in any sliding one-second window. */
   maxContentCallsPerSecond: number;

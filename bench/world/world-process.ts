@@ -3,7 +3,7 @@
  * of their own so the bot's CPU can be measured alone. Driven over IPC by bench/delivery.bench.ts.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type BotApiEmulator, startBotApiEmulator } from '../../src/emulator/index.js';
+import { type BotApiEmulator, type RateLimitStats, startBotApiEmulator } from '../../src/emulator/index.js';
 import { renderTelegramParts, START_CURSOR } from '../../src/streaming/render/index.js';
 import {
   createFakeOpenAIServer,
@@ -13,6 +13,8 @@ import {
 import { contentText } from '../../test/support/fake-model/scenario.js';
 import { answerText } from '../lib/answer-text.js';
 import { serveRpc } from '../lib/ipc.js';
+import { EMULATOR_PRESET } from '../lib/limit-model.js';
+import { plainParts } from '../lib/plain-parts.js';
 import { type AnswerTracker, createAnswerTracker, type ExpectedPart } from './answer-tracker.js';
 import type { AnswerPlan, Expectation, WorldHandlers, WorldReport } from './world-api.js';
 
@@ -28,6 +30,8 @@ interface World {
   unsubscribe: () => void;
   askedAt: number;
   cpuAtAsk: NodeJS.CpuUsage;
+  /** The limiter's 429 counts when the questions were asked: the warm-up's are not the run's. */
+  limitedAtAsk: RateLimitStats;
 }
 
 let world: World | undefined;
@@ -35,6 +39,7 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function expectedParts(text: string, expectation: Expectation): ExpectedPart[] {
   if (expectation === 'raw') return [{ text: text.trim(), entities: [] }];
+  if (expectation === 'raw-parts') return plainParts(text).map((part) => ({ text: part, entities: [] }));
   return renderTelegramParts({ text }, START_CURSOR, { final: true, reasoning: 'hidden' })
     .map((part) => ({ text: part.text.trim(), entities: part.entities }))
     .filter((part) => part.text !== '');
@@ -73,11 +78,11 @@ async function stopWorld(): Promise<void> {
 }
 
 const handlers: WorldHandlers = {
-  async start({ randomFaults, seed }) {
+  async start({ limits, randomFaults, seed }) {
     await stopWorld();
     const telegram = await startBotApiEmulator({
       token: BOT_TOKEN,
-      limits: 'telegram',
+      limits: EMULATOR_PRESET[limits],
       seed,
       botUsername: 'streamgram_bench_bot',
       maxRecordedCalls: 2_000,
@@ -110,6 +115,7 @@ const handlers: WorldHandlers = {
       unsubscribe: telegram.subscribe((event) => world?.tracker.onEvent(event)),
       askedAt: 0,
       cpuAtAsk: process.cpuUsage(),
+      limitedAtAsk: telegram.rateLimitStats(),
     };
     loopDelay.reset();
     loopDelay.enable();
@@ -153,6 +159,7 @@ const handlers: WorldHandlers = {
     // Every question in the same instant: the load arrives as one burst, as the scenario says.
     current.askedAt = Date.now();
     current.cpuAtAsk = process.cpuUsage();
+    current.limitedAtAsk = telegram.rateLimitStats();
     tracker.startClock(current.askedAt);
     for (const send of questions) send();
     return { askedAt: current.askedAt };
@@ -180,9 +187,15 @@ const handlers: WorldHandlers = {
   },
 
   collect() {
-    const { telegram, tracker, askedAt, cpuAtAsk } = requireWorld();
+    const { telegram, tracker, askedAt, cpuAtAsk, limitedAtAsk } = requireWorld();
     const cpu = process.cpuUsage(cpuAtAsk);
     const stats = telegram.stats();
+    const limited = telegram.rateLimitStats();
+    const byKind = {
+      global: limited.global - limitedAtAsk.global,
+      privateChat: limited.privateChat - limitedAtAsk.privateChat,
+      groupChat: limited.groupChat - limitedAtAsk.groupChat,
+    };
     const byMethod: WorldReport['calls']['byMethod'] = {};
     let contentCallsOk = 0;
     for (const [method, counts] of Object.entries(stats.byMethod)) {
@@ -197,6 +210,14 @@ const handlers: WorldHandlers = {
       calls: {
         total: stats.total,
         tooManyRequests: stats.tooManyRequests,
+        // Whatever the limiter did not answer was an injected fault (the faults scenario).
+        tooManyByKind: {
+          ...byKind,
+          injected: Math.max(
+            0,
+            stats.tooManyRequests - byKind.global - byKind.privateChat - byKind.groupChat,
+          ),
+        },
         byMethod,
         maxContentCallsPerSecond: tracker.maxContentCallsPerSecond(),
         contentCallsOk,
