@@ -163,8 +163,13 @@ async function main(): Promise<void> {
   // under every model asked for.
   const runsOf = (scenario: Scenario) =>
     flags.models.filter((model) => flags.only !== undefined || scenario.models.includes(model));
-  const botsOf = (scenario: Scenario) =>
-    flags.bots.filter((bot) => bot === 'streamgram' || scenario.baselines[bot] !== undefined);
+  const botsOf = (scenario: Scenario, limits: LimitModel) =>
+    flags.bots.filter(
+      (bot) =>
+        bot === 'streamgram' ||
+        (scenario.baselines[bot] !== undefined &&
+          (flags.only !== undefined || (scenario.baselineModels?.[bot] ?? [limits]).includes(limits))),
+    );
   mkdirSync(join(resultsDir, 'logs'), { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'streamgram-bench-'));
   const benchStarted = Date.now();
@@ -188,7 +193,7 @@ async function main(): Promise<void> {
       const seedBase = (position + 1) * 10_000;
       for (const limits of runsOf(scenario)) {
         const runs: Partial<Record<BotKind, RunOutcome>> = {};
-        for (const bot of botsOf(scenario)) {
+        for (const bot of botsOf(scenario, limits)) {
           const cap = bot === 'streamgram' ? '' : ` (cap ${(scenario.baselines[bot] ?? 0) / 1000} s)`;
           console.log(`… ${scenario.id} [${limits}]: ${bot}${cap}`);
           try {
