@@ -121,8 +121,9 @@ async function runOnce(
       world: report,
     };
   } finally {
-    // Streamgram shuts down properly when it can; the baseline may be asleep in a flood wait.
-    if (bot === 'streamgram') await child.rpc.call('stop', {}, 10_000).catch(() => {});
+    // Streamgram and the grammY bot shut down properly when they can; the naive bot may be asleep in
+    // a flood wait and is simply ended.
+    if (bot !== 'naive') await child.rpc.call('stop', {}, 10_000).catch(() => {});
     await child.end(5_000);
     await world.rpc.call('stop', {}, 30_000);
   }

@@ -7,6 +7,7 @@
  * servers as Streamgram; only the delivery differs.
  */
 import { setMaxListeners } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
@@ -17,7 +18,9 @@ import { plainParts } from '../lib/plain-parts.js';
 import { createLatestWins } from './latest-wins.js';
 import { serveBot } from './serve-bot.js';
 
-serveBot(async ({ endpoints }) => {
+serveBot(async ({ endpoints, logPath }) => {
+  // Failed answers are written down, so a baseline that loses answers says why.
+  const log = createWriteStream(logPath);
   const shutdown = new AbortController();
   // Every request and every retry pause listens to it: hundreds at once is expected here.
   setMaxListeners(0, shutdown.signal);
@@ -56,13 +59,19 @@ serveBot(async ({ endpoints }) => {
 
   bot.on('message:text', (ctx) => {
     const question = ctx.message.text.replace(`@${ctx.me.username}`, '').trim();
-    void answer(ctx.chat.id, question).catch(() => {});
+    void answer(ctx.chat.id, question).catch((error: unknown) => {
+      if (shutdown.signal.aborted) return;
+      log.write(
+        `answer in chat ${ctx.chat.id} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    });
   });
   const runner = run(bot, { runner: { fetch: { allowed_updates: ['message'] } } });
   return {
     async stop() {
       shutdown.abort();
       if (runner.isRunning()) await runner.stop();
+      await new Promise<void>((resolve) => log.end(resolve));
     },
   };
 });
