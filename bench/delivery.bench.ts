@@ -20,6 +20,7 @@ import { bundleBot } from './lib/bundle-bot.js';
 import { parseFlags } from './lib/flags.js';
 import { type Child, forkChild } from './lib/fork-child.js';
 import type { LimitModel } from './lib/limit-model.js';
+import { formatOverview } from './report/overview.js';
 import { formatScenario } from './report/print-table.js';
 import { type BotKind, type RunSummary, summarizeRun } from './report/summarize.js';
 import type { TargetCheck } from './report/targets.js';
@@ -220,6 +221,14 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
 
+  const overview = formatOverview(
+    results.map((result) => ({
+      scenario: result.scenario.id,
+      limits: result.limits,
+      runs: Object.fromEntries(Object.entries(result.runs).map(([bot, run]) => [bot, run.summary])),
+    })),
+  );
+  console.log(`${overview}\n`);
   const failed = results.flatMap((result) =>
     result.checks
       .filter((check) => !check.pass)
@@ -245,6 +254,7 @@ async function main(): Promise<void> {
       errors,
       results,
       table: blocks.join('\n\n'),
+      overview,
     },
     null,
     2,
