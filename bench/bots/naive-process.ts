@@ -4,22 +4,23 @@
  * grammY, runner, OpenAI SDK and servers as Streamgram; only the delivery policy differs.
  */
 import { setMaxListeners } from 'node:events';
+import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import OpenAI from 'openai';
-import { autoRetry } from './auto-retry.js';
 import { serveBot } from './serve-bot.js';
 
 serveBot(async ({ endpoints }) => {
   const shutdown = new AbortController();
-  // Every request and every flood-wait sleep listens to it: hundreds at once is expected here.
+  // Every model request listens to it: hundreds at once is expected here.
   setMaxListeners(0, shutdown.signal);
   const bot = new Bot(endpoints.token, {
     botInfo: endpoints.botInfo as UserFromGetMe,
     client: { apiRoot: endpoints.apiRoot },
   });
-  bot.api.config.use(autoRetry({ signal: shutdown.signal }));
+  // The real plugin with its defaults: sleeps every retry_after and retries, forever.
+  bot.api.config.use(autoRetry());
   const openai = new OpenAI({ apiKey: endpoints.openaiKey, baseURL: endpoints.openaiBaseURL, maxRetries: 0 });
 
   async function answer(chatId: number, question: string): Promise<void> {
