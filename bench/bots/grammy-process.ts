@@ -32,7 +32,8 @@ serveBot(async ({ endpoints, logPath }) => {
   // and paced like any other call instead of jumping the queue.
   bot.api.config.use(apiThrottler());
   bot.api.config.use(autoRetry());
-  const openai = new OpenAI({ apiKey: endpoints.openaiKey, baseURL: endpoints.openaiBaseURL, maxRetries: 0 });
+  // The SDK's default retries, as such a bot is deployed: a connection reset before any text is retried.
+  const openai = new OpenAI({ apiKey: endpoints.openaiKey, baseURL: endpoints.openaiBaseURL });
 
   async function answer(chatId: number, question: string): Promise<void> {
     // grammY types its signal with the abort-controller shim; Node's is the same thing at run time.

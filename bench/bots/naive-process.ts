@@ -21,7 +21,8 @@ serveBot(async ({ endpoints }) => {
   });
   // The real plugin with its defaults: sleeps every retry_after and retries, forever.
   bot.api.config.use(autoRetry());
-  const openai = new OpenAI({ apiKey: endpoints.openaiKey, baseURL: endpoints.openaiBaseURL, maxRetries: 0 });
+  // The SDK's default retries, as such a bot is deployed: a connection reset before any text is retried.
+  const openai = new OpenAI({ apiKey: endpoints.openaiKey, baseURL: endpoints.openaiBaseURL });
 
   async function answer(chatId: number, question: string): Promise<void> {
     const stream = await openai.chat.completions.create(

@@ -7,6 +7,8 @@ import { createLogger } from '../../src/logger.js';
 import { serveBot } from './serve-bot.js';
 
 serveBot(async ({ endpoints, databasePath, logPath }) => {
+  // Provider retries stay at their default, as deployed: with none, one model connection reset before
+  // the request was read (ECONNRESET, 500 answers on a busy machine) cost a whole answer.
   const config = createConfig({
     TELEGRAM_BOT_TOKEN: endpoints.token,
     TELEGRAM_API_ROOT: endpoints.apiRoot,
@@ -17,7 +19,6 @@ serveBot(async ({ endpoints, databasePath, logPath }) => {
     DATABASE_PATH: databasePath,
     PORT: '0',
     LOG_LEVEL: 'warn',
-    PROVIDER_MAX_RETRIES: '0',
     STREAM_MODE: 'auto',
   });
   const destination = createWriteStream(logPath);
