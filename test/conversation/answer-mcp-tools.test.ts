@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,6 +93,48 @@ describe('answering with MCP tools', () => {
       expect(answer?.status).toBe('cancelled');
       expect(answer?.content).toBe('Waiting for the tool.');
       expect(world.openai.requests).toHaveLength(1);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'never logs the token of a failing server, even when its error repeats it',
+    async () => {
+      const token = 'mcp-token-never-logged-31337';
+      // A broken server that echoes the request's credentials back in its error page.
+      const broken = createServer((request, response) => {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(
+          `upstream refused ${request.headers.authorization ?? ''} and X-Key ${request.headers['x-key'] ?? ''}`,
+        );
+      });
+      await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+      closeMcp = () => new Promise<void>((resolve) => broken.close(() => resolve()));
+      const { port } = broken.address() as AddressInfo;
+      const dir = mkdtempSync(join(tmpdir(), 'streamgram-mcp-'));
+      const path = join(dir, 'mcp.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          mcpServers: {
+            broken: {
+              url: `http://127.0.0.1:${port}/mcp`,
+              headers: { authorization: `Bearer ${token}`, 'x-key': 'plain-key-value-42' },
+            },
+          },
+        }),
+      );
+      const { world } = await start({ MCP_CONFIG: path });
+      const line = await world.telegram.waitFor(
+        () => world.logs.find((entry) => entry.includes('MCP server unavailable')),
+        { timeoutMs: 10_000, message: 'the MCP failure log line' },
+      );
+      // The error text reached the log (scrubbed), so the test would see a leak.
+      expect(line).toContain('upstream refused');
+      expect(line).toContain('[redacted]');
+      const all = world.logs.join('\n');
+      expect(all).not.toContain(token);
+      expect(all).not.toContain('plain-key-value-42');
     },
     E2E_TIMEOUT_MS,
   );
