@@ -23,7 +23,7 @@ import {
   type ToolLoopSettings,
   type ToolTranscript,
 } from './stream-with-tools.js';
-import { createToolStatus } from './tool-status.js';
+import { createToolRecord, createToolStatus } from './tool-status.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -182,6 +182,14 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     let reasoning = '';
     let usage: Usage | undefined;
     const transcript: ToolTranscript = { messages: [] };
+    // Sources switched off in this chat (/tools) are left out, on top of each server's allowUsers.
+    const tools = new Map(
+      toolsFor(deps.tools.list(), question.user, chat.disabledToolSources).map((tool) => [
+        tool.definition.name,
+        tool,
+      ]),
+    );
+    const toolRecord = createToolRecord(tools);
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
     try {
@@ -193,9 +201,6 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
-      const tools = new Map(
-        toolsFor(deps.tools.list(), question.user).map((tool) => [tool.definition.name, tool]),
-      );
       const events: AsyncIterable<AnswerEvent> = streamWithTools(
         provider,
         request,
@@ -211,16 +216,19 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           answerLog.debug({ tool: event.call.name, call: event.call.id }, 'tool started');
           if (!toolsRunning) toolStatus.clear();
           toolsRunning = true;
+          toolRecord.started(event.call);
           delivery.setStatus(toolStatus.started(event.call));
         } else if (event.type === 'tool-finished') {
           const { done } = event;
-          delivery.setStatus(toolStatus.finished(done.call, done.durationMs, done.result.isError === true));
+          const failed = done.result.isError === true;
+          toolRecord.finished(done.call, done.durationMs, failed);
+          delivery.setStatus(toolStatus.finished(done.call, done.durationMs, failed));
           answerLog.info(
             {
               tool: done.call.name,
               call: done.call.id,
               ms: done.durationMs,
-              failed: done.result.isError === true,
+              failed,
             },
             'tool finished',
           );
@@ -256,7 +264,12 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       unregister();
     }
 
-    const result = await delivery.finish({ status, ...(notice === undefined ? {} : { notice }) });
+    const record = chat.showToolCalls ? toolRecord.text() : '';
+    const result = await delivery.finish({
+      status,
+      ...(notice === undefined ? {} : { notice }),
+      ...(record === '' ? {} : { record }),
+    });
     try {
       storage.transaction(() => {
         storage.messages.finishAssistantMessage(assistantId, {

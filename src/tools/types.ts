@@ -18,12 +18,17 @@ export interface Tool {
   allowedFor?(user: { id: number; username?: string | undefined }): boolean;
 }
 
-/** The tools one user may use. */
+/** The tools one user may use (in a chat that switched `disabledSources` off). */
 export function toolsFor(
   tools: readonly Tool[],
   user: { id: number; username?: string | undefined } | undefined,
+  disabledSources: readonly string[] = [],
 ): Tool[] {
-  return tools.filter((tool) => !tool.allowedFor || (user !== undefined && tool.allowedFor(user)));
+  return tools.filter(
+    (tool) =>
+      !disabledSources.includes(tool.source) &&
+      (!tool.allowedFor || (user !== undefined && tool.allowedFor(user))),
+  );
 }
 
 /** The tools available right now (MCP servers come and go). */
