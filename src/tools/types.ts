@@ -31,7 +31,16 @@ export function toolsFor(
   );
 }
 
+/** A place tools come from (`builtin`, an MCP server), listed even while its tools are absent. */
+export interface ToolSourceInfo {
+  name: string;
+  /** Whether this user may have its tools; absent: everyone the bot serves. */
+  allowedFor?(user: { id: number; username?: string | undefined }): boolean;
+}
+
 /** The tools available right now (MCP servers come and go). */
 export interface ToolSource {
   list(): readonly Tool[];
+  /** Every configured source, connected or not, for /tools and its switches; default: those of `list()`. */
+  sources?(): readonly ToolSourceInfo[];
 }

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../logger.js';
 import type { Tool } from '../types.js';
-import type { McpServerConfig } from './mcp-config.js';
+import { allowsUser, type McpServerConfig } from './mcp-config.js';
 import { createMcpTool } from './mcp-tool.js';
 
 export interface McpTools {
@@ -119,15 +119,5 @@ function inheritedEnv(): Record<string, string> {
 
 function withUserAccess(tool: Tool, allowUsers: readonly (number | string)[] | undefined): Tool {
   if (!allowUsers) return tool;
-  const ids = new Set(allowUsers.filter((entry): entry is number => typeof entry === 'number'));
-  const names = new Set(
-    allowUsers
-      .filter((entry): entry is string => typeof entry === 'string')
-      .map((entry) => entry.replace(/^@/, '').toLowerCase()),
-  );
-  return {
-    ...tool,
-    allowedFor: (user) =>
-      ids.has(user.id) || (user.username !== undefined && names.has(user.username.toLowerCase())),
-  };
+  return { ...tool, allowedFor: (user) => allowsUser(allowUsers, user) };
 }
