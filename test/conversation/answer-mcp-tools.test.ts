@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestMcpHttpServer } from '../support/mcp/http-server.js';
 import type { StreamgramWorld } from '../support/start-streamgram.js';
@@ -13,6 +14,7 @@ import { botMessages, E2E_TIMEOUT_MS, useAnswerWorld } from './answer-e2e-suppor
 // calling its tools through the real OpenAI SDK, the emulator showing the answer.
 
 const start = useAnswerWorld();
+const STDIO_MAIN = fileURLToPath(new URL('../support/mcp/stdio-main.ts', import.meta.url));
 const SECRET = 'mcp-header-secret-987654';
 let closeMcp: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -35,11 +37,11 @@ async function startWithMcp(env: Record<string, string> = {}) {
 }
 
 /** MCP servers connect in the background: ask /tools until the server's tools are listed. */
-async function waitForTools(world: StreamgramWorld) {
+async function waitForTools(world: StreamgramWorld, name = 'web__echo') {
   const admin = world.telegram.createUser({ firstName: 'Probe' });
   for (let attempt = 0; attempt < 50; attempt++) {
     const reply = await sendAndWaitReply(world.telegram, { chat: admin.id, text: '/tools' });
-    if (reply.text?.includes('web__echo')) return;
+    if (reply.text?.includes(name)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the MCP tools never appeared');
@@ -139,5 +141,61 @@ describe('answering with MCP tools', () => {
       expect(all).not.toContain('plain-key-value-42');
     },
     E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'a stdio server that crashes mid-call: the model gets an error, the answer completes, the server comes back',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'streamgram-mcp-'));
+      const path = join(dir, 'mcp.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          mcpServers: { local: { command: process.execPath, args: ['--import', 'tsx', STDIO_MAIN] } },
+        }),
+      );
+      const { world, store } = await start({ MCP_CONFIG: path, STREAM_MODE: 'edit' });
+      await waitForTools(world, 'local__echo');
+      world.openai.enqueue({
+        text: 'Trying.',
+        toolCalls: [{ id: 'k', name: 'local__crash', arguments: '{}' }],
+      });
+      world.openai.enqueue({ text: 'The tool broke, sorry.', firstTokenDelayMs: 200 });
+      const user = world.telegram.createUser({ firstName: 'Eve' });
+      world.telegram.userSends({ chat: user.id, text: 'Crash it' });
+
+      const [answer] = await store.waitForFinished(1);
+      expect(answer).toMatchObject({ status: 'complete', content: 'Trying.\n\nThe tool broke, sorry.' });
+      expect(world.openai.requests[1]?.messages.at(-1)).toEqual({
+        role: 'tool',
+        tool_call_id: 'k',
+        content: expect.stringMatching(/^Error: The tool failed: .*closed/i),
+      });
+      expect(botMessages(world, user.id).at(-1)?.text).toMatch(/^🔧 local__crash ✗ \d+\.\d s\n\nTrying\./);
+
+      // Restarted with back-off (the first retry after 1 s); its tools come back and work.
+      await world.telegram.waitFor(() => world.logs.find((line) => line.includes('MCP server is back')), {
+        timeoutMs: 15_000,
+        message: 'the server restarted',
+      });
+      await waitForTools(world, 'local__echo');
+      const down = world.logs.filter((line) => line.includes('MCP server unavailable'));
+      expect(down).toHaveLength(1);
+      expect(down[0]).toContain('"mcpServer":"local"');
+
+      world.openai.enqueue({
+        text: '',
+        toolCalls: [{ id: 'e', name: 'local__echo', arguments: '{"text":"again"}' }],
+      });
+      world.openai.enqueue({ text: 'Back.' });
+      world.telegram.userSends({ chat: user.id, text: 'Echo again' });
+      await store.waitForFinished(2);
+      expect(world.openai.requests[3]?.messages.at(-1)).toEqual({
+        role: 'tool',
+        tool_call_id: 'e',
+        content: 'echo: again',
+      });
+    },
+    E2E_TIMEOUT_MS * 2,
   );
 });
