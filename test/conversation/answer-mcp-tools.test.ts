@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestMcpHttpServer } from '../support/mcp/http-server.js';
 import type { StreamgramWorld } from '../support/start-streamgram.js';
-import { sendAndWaitReply } from '../telegram/features/support.js';
+import { pressAndWaitAnswer, sendAndWaitReply } from '../telegram/features/support.js';
 import { botMessages, E2E_TIMEOUT_MS, useAnswerWorld } from './answer-e2e-support.js';
 
 // MCP end to end: a real SDK server over Streamable HTTP, the bot's SDK client, the fake model
@@ -22,26 +22,28 @@ afterEach(async () => {
   closeMcp = undefined;
 });
 
-async function startWithMcp(env: Record<string, string> = {}) {
+async function startWithMcp(env: Record<string, string> = {}, web: Record<string, unknown> = {}) {
   const mcp = await startTestMcpHttpServer();
   closeMcp = mcp.close;
   const dir = mkdtempSync(join(tmpdir(), 'streamgram-mcp-'));
   const path = join(dir, 'mcp.json');
   writeFileSync(
     path,
-    JSON.stringify({ mcpServers: { web: { url: mcp.url, headers: { authorization: `Bearer ${SECRET}` } } } }),
+    JSON.stringify({
+      mcpServers: { web: { url: mcp.url, headers: { authorization: `Bearer ${SECRET}` }, ...web } },
+    }),
   );
   const started = await start({ MCP_CONFIG: path, STREAM_MODE: 'edit', ...env });
-  await waitForTools(started.world);
+  if (!web.allowUsers) await waitForTools(started.world);
   return started;
 }
 
 /** MCP servers connect in the background: ask /tools until the server's tools are listed. */
-async function waitForTools(world: StreamgramWorld, name = 'web__echo') {
-  const admin = world.telegram.createUser({ firstName: 'Probe' });
+async function waitForTools(world: StreamgramWorld, name = 'web__echo', asker?: number) {
+  const chat = asker ?? world.telegram.createUser({ firstName: 'Probe' }).id;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const reply = await sendAndWaitReply(world.telegram, { chat: admin.id, text: '/tools' });
-    if (reply.text?.includes(name)) return;
+    const reply = await sendAndWaitReply(world.telegram, { chat, text: '/tools' });
+    if (reply.text?.includes(name)) return reply;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the MCP tools never appeared');
@@ -197,5 +199,38 @@ describe('answering with MCP tools', () => {
       });
     },
     E2E_TIMEOUT_MS * 2,
+  );
+
+  it(
+    '/tools: a server is switched off per chat with its button; allowUsers still hides it from others',
+    async () => {
+      const { world, store } = await startWithMcp({}, { allowUsers: [9001] });
+      const { telegram } = world;
+      const ada = telegram.createUser({ id: 9001, firstName: 'Ada' });
+      const bo = telegram.createUser({ id: 9002, firstName: 'Bo' });
+      const menu = await waitForTools(world, 'web__echo', ada.id);
+      const keyboard = (menu?.replyMarkup as { inline_keyboard: { text: string }[][] }).inline_keyboard;
+      expect(keyboard.flat().map((button) => button.text)).toEqual([
+        '✅ Built in',
+        '✅ web',
+        '✅ List the calls in answers',
+      ]);
+      // Bo is not in allowUsers: no web section, no web button.
+      const boMenu = await sendAndWaitReply(telegram, { chat: bo.id, text: '/tools' });
+      expect(boMenu.text).not.toContain('web');
+
+      const answer = await pressAndWaitAnswer(telegram, {
+        chat: ada.id,
+        messageId: menu?.messageId ?? 0,
+        data: 'tools:src:web',
+      });
+      expect(answer.text).toBe('web: off in this chat.');
+      world.openai.enqueue({ text: 'Only built-ins.' });
+      telegram.userSends({ chat: ada.id, text: 'Which tools?' });
+      await store.waitForFinished(1);
+      const sent = (world.openai.requests[0]?.body as { tools: { function: { name: string } }[] }).tools;
+      expect(sent.map((tool) => tool.function.name).sort()).toEqual(['calculator', 'current_time']);
+    },
+    E2E_TIMEOUT_MS,
   );
 });
