@@ -31,7 +31,7 @@ import { createPacedTelegramFetch, gatePerSecond } from './telegram/paced-telegr
 import { startUpdates } from './telegram/start-updates.js';
 import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
 import { connectMcpServers } from './tools/mcp/connect-mcp-servers.js';
-import { readMcpConfig } from './tools/mcp/mcp-config.js';
+import { allowsUser } from './tools/mcp/mcp-config.js';
 import type { ToolSource } from './tools/types.js';
 
 export interface AppOptions {
@@ -131,10 +131,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const shutdown = new AbortController();
   const builtinTools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
   // MCP servers connect in the background: answers use whichever tools are up at the time.
-  const mcp = config.tools.mcpConfigPath
-    ? connectMcpServers(readMcpConfig(config.tools.mcpConfigPath), { logger })
-    : undefined;
-  const tools: ToolSource = { list: () => [...builtinTools, ...(mcp?.list() ?? [])] };
+  const mcp =
+    config.tools.mcpServers.length > 0 ? connectMcpServers(config.tools.mcpServers, { logger }) : undefined;
+  const toolSources = [
+    ...(builtinTools.length > 0 ? [{ name: 'builtin' }] : []),
+    ...config.tools.mcpServers.map((server) => ({
+      name: server.name,
+      allowedFor: (user: { id: number; username?: string | undefined }) =>
+        allowsUser(server.allowUsers, user),
+    })),
+  ];
+  const tools: ToolSource = {
+    list: () => [...builtinTools, ...(mcp?.list() ?? [])],
+    sources: () => toolSources,
+  };
   const answerQuestion = createAnswerQuestion({
     storage,
     delivery,

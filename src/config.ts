@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
 import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from './tools/builtin/builtin-tools.js';
+import { McpConfigError, type McpServerConfig, readMcpConfig } from './tools/mcp/mcp-config.js';
 
 export type StreamMode = 'auto' | 'draft' | 'edit';
 /** What a new question does while an answer of the same user streams in that chat. */
@@ -109,6 +110,8 @@ export interface Config {
     maxResultChars: number;
     /** `MCP_CONFIG`: the JSON file naming the MCP servers; undefined for none. */
     mcpConfigPath: string | undefined;
+    /** The servers that file names, read and checked once here; empty without `MCP_CONFIG`. */
+    mcpServers: McpServerConfig[];
   };
   media: MediaConfig;
   /** Every secret value, so logs can scrub them whatever shape an error takes. */
@@ -283,6 +286,7 @@ export function createConfig(env: Environment): Config {
   const overrides = parseUserTokenLimits(vars.USER_TOKEN_LIMITS, problems);
   const transcription = parseTranscriptionModel(vars.TRANSCRIPTION_MODEL, env, problems);
   const textOnlyModels = parseModelList('TEXT_ONLY_MODELS', vars.TEXT_ONLY_MODELS, models, problems);
+  const mcpServers = readMcpServers(vars.MCP_CONFIG, problems);
 
   if (vars.WEBHOOK_URL && !vars.WEBHOOK_SECRET) {
     problems.push('WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates can be refused');
@@ -294,6 +298,8 @@ export function createConfig(env: Environment): Config {
     vars.WEBHOOK_SECRET,
     ...providers.map((p) => p.apiKey),
     transcription?.provider.apiKey,
+    // MCP servers' env values and headers carry their tokens; a failing server's error may echo them.
+    ...mcpServers.flatMap(mcpSecrets),
   ].filter((secret): secret is string => secret !== undefined && secret.length >= 6);
 
   return {
@@ -352,6 +358,7 @@ export function createConfig(env: Environment): Config {
       maxSteps: vars.MAX_TOOL_STEPS,
       maxResultChars: vars.TOOL_RESULT_MAX_CHARS,
       mcpConfigPath: vars.MCP_CONFIG,
+      mcpServers,
     },
     media: {
       textOnlyModels,
@@ -362,6 +369,23 @@ export function createConfig(env: Environment): Config {
     },
     secrets,
   };
+}
+
+function readMcpServers(path: string | undefined, problems: string[]): McpServerConfig[] {
+  if (path === undefined) return [];
+  try {
+    return readMcpConfig(path);
+  } catch (error) {
+    if (!(error instanceof McpConfigError)) throw error;
+    problems.push(error.message);
+    return [];
+  }
+}
+
+function mcpSecrets(server: McpServerConfig): string[] {
+  const values = 'command' in server ? Object.values(server.env) : Object.values(server.headers);
+  // `Bearer <token>`: the token alone may appear without its scheme.
+  return values.flatMap((value) => [value, ...value.split(/\s+/).filter((piece) => piece.length >= 12)]);
 }
 
 function blankToUndefined(env: Environment): Environment {

@@ -192,6 +192,7 @@ describe('createConfig', () => {
       timeoutMs: 30_000,
       maxSteps: 5,
       maxResultChars: 20_000,
+      mcpServers: [],
     });
     expect(createConfig({ ...base, BUILTIN_TOOLS: 'none' }).tools.builtin).toEqual([]);
     const custom = createConfig({
@@ -201,7 +202,13 @@ describe('createConfig', () => {
       MAX_TOOL_STEPS: '0',
       TOOL_RESULT_MAX_CHARS: '500',
     }).tools;
-    expect(custom).toEqual({ builtin: ['calculator'], timeoutMs: 5_000, maxSteps: 0, maxResultChars: 500 });
+    expect(custom).toEqual({
+      builtin: ['calculator'],
+      timeoutMs: 5_000,
+      maxSteps: 0,
+      maxResultChars: 500,
+      mcpServers: [],
+    });
     expect(problemsOf({ ...base, BUILTIN_TOOLS: 'calculator,weather' })).toEqual([
       'BUILTIN_TOOLS must be all, none or a list of current_time, calculator (unknown: weather)',
     ]);

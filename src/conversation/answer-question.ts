@@ -17,13 +17,8 @@ import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
 import { loadHistoryImages } from './history-images.js';
 import { quoteTranscripts, readQuestion } from './read-question.js';
-import {
-  type AnswerEvent,
-  streamWithTools,
-  type ToolLoopSettings,
-  type ToolTranscript,
-} from './stream-with-tools.js';
-import { createToolStatus } from './tool-status.js';
+import { createStreamedAnswer, relayAnswerEvents } from './relay-answer-events.js';
+import { streamWithTools, type ToolLoopSettings, type ToolTranscript } from './stream-with-tools.js';
 import { trimHistory } from './trim-history.js';
 
 export interface Question {
@@ -178,10 +173,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const heard = quoteTranscripts(read.transcripts);
     if (heard !== '') delivery.appendText(heard);
 
-    let text = '';
-    let reasoning = '';
-    let usage: Usage | undefined;
     const transcript: ToolTranscript = { messages: [] };
+    // Sources switched off in this chat (/tools) are left out, on top of each server's allowUsers.
+    const tools = new Map(
+      toolsFor(deps.tools.list(), question.user, chat.disabledToolSources).map((tool) => [
+        tool.definition.name,
+        tool,
+      ]),
+    );
+    const answer = createStreamedAnswer(tools);
+    const { streamed } = answer;
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
     try {
@@ -193,57 +194,18 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
-      const tools = new Map(
-        toolsFor(deps.tools.list(), question.user).map((tool) => [tool.definition.name, tool]),
+      await relayAnswerEvents(
+        streamWithTools(provider, request, tools, deps.toolSettings, signal, transcript),
+        { delivery, tools, log: answerLog },
+        answer,
       );
-      const events: AsyncIterable<AnswerEvent> = streamWithTools(
-        provider,
-        request,
-        tools,
-        deps.toolSettings,
-        signal,
-        transcript,
-      );
-      const toolStatus = createToolStatus(tools);
-      let toolsRunning = false;
-      for await (const event of events) {
-        if (event.type === 'tool-started') {
-          answerLog.debug({ tool: event.call.name, call: event.call.id }, 'tool started');
-          if (!toolsRunning) toolStatus.clear();
-          toolsRunning = true;
-          delivery.setStatus(toolStatus.started(event.call));
-        } else if (event.type === 'tool-finished') {
-          const { done } = event;
-          delivery.setStatus(toolStatus.finished(done.call, done.durationMs, done.result.isError === true));
-          answerLog.info(
-            {
-              tool: done.call.name,
-              call: done.call.id,
-              ms: done.durationMs,
-              failed: done.result.isError === true,
-            },
-            'tool finished',
-          );
-        } else if (event.type === 'text-delta') {
-          // The tool lines stay until the answer goes on, then give way to its text.
-          if (toolsRunning) delivery.setStatus(undefined);
-          toolsRunning = false;
-          text += event.text;
-          delivery.appendText(event.text);
-        } else if (event.type === 'reasoning-delta') {
-          reasoning += event.text;
-          delivery.appendReasoning(event.text);
-        } else if (event.type === 'finish') {
-          usage = event.usage;
-          if (event.reason === 'length') notice = '✂️ The answer reached the length limit.';
-        }
-      }
+      if (streamed.cutShort) notice = '✂️ The answer reached the length limit.';
     } catch (error) {
       ({ status, notice } = classifyEnd(
         error,
         {
           stopped: stop.signal.aborted ? stopReason : undefined,
-          shown: text !== '',
+          shown: streamed.text !== '',
           withImages: messages.some(
             (message) => message.role === 'user' && (message.images?.length ?? 0) > 0,
           ),
@@ -256,12 +218,18 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       unregister();
     }
 
-    const result = await delivery.finish({ status, ...(notice === undefined ? {} : { notice }) });
+    const { usage } = streamed;
+    const record = chat.showToolCalls ? streamed.toolRecord() : '';
+    const result = await delivery.finish({
+      status,
+      ...(notice === undefined ? {} : { notice }),
+      ...(record === '' ? {} : { record }),
+    });
     try {
       storage.transaction(() => {
         storage.messages.finishAssistantMessage(assistantId, {
-          content: text,
-          reasoning: reasoning === '' ? null : reasoning,
+          content: streamed.text,
+          reasoning: streamed.reasoning === '' ? null : streamed.reasoning,
           toolTurns: transcript.messages,
           status,
           telegramMessageIds: result.messageIds,

@@ -25,6 +25,8 @@ export interface AnswerMetrics {
    * then the bot's own status when it was reported, else `done`.
    */
   state: 'streaming' | 'done' | 'complete' | 'interrupted' | 'cancelled' | 'error';
+  /** The tool calls the bot reported for this answer, e.g. `calculator ✓ 0.1 s`, in order. */
+  tools: string[];
 }
 
 export interface AnswerTrackerDeps {
@@ -38,6 +40,8 @@ export interface AnswerTracker {
   observe(event: EmulatorEvent): void;
   /** The bot reported how an answer ended (from its log): settles the chat's current answer. */
   finished(chatId: number, status: 'complete' | 'interrupted' | 'cancelled' | 'error'): void;
+  /** The bot reported a finished tool call (from its log): listed under the chat's current answer. */
+  toolCall(chatId: number, line: string): void;
   answers(): AnswerMetrics[];
 }
 
@@ -75,7 +79,7 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
     return chat;
   };
 
-  const changed = (answer: AnswerMetrics) => deps.onChange({ ...answer });
+  const changed = (answer: AnswerMetrics) => deps.onChange({ ...answer, tools: [...answer.tools] });
 
   const addressed = (chatId: number, event: Extract<TimelineEvent, { type: 'message' }>) => {
     const text = event.text ?? '';
@@ -128,6 +132,7 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
             tooManyRequests: 0,
             lastChangeAt: event.at,
             state: 'streaming',
+            tools: [],
           };
           if (answer?.state === 'streaming') {
             answer.state = 'done';
@@ -206,6 +211,12 @@ export function createAnswerTracker(deps: AnswerTrackerDeps): AnswerTracker {
       answer.state = status;
       changed(answer);
     },
-    answers: () => history.map((answer) => ({ ...answer })),
+    toolCall(chatId, line) {
+      const answer = chats.get(chatId)?.current;
+      if (answer === undefined || FINAL.has(answer.state)) return;
+      answer.tools.push(line);
+      changed(answer);
+    },
+    answers: () => history.map((answer) => ({ ...answer, tools: [...answer.tools] })),
   };
 }

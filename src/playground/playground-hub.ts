@@ -148,6 +148,10 @@ export function createPlaygroundHub(deps: PlaygroundHubDeps): PlaygroundHub {
       if (msg === 'answer finished' && chat !== undefined && FINISHED.has(String(record.status))) {
         tracker.finished(chat, record.status as 'complete');
       }
+      if (msg === 'tool finished' && chat !== undefined && typeof record.tool === 'string') {
+        const seconds = typeof record.ms === 'number' ? ` ${(record.ms / 1000).toFixed(1)} s` : '';
+        tracker.toolCall(chat, `${record.tool} ${record.failed === true ? '✗' : '✓'}${seconds}`);
+      }
       const line: LogLine = {
         at: typeof record.time === 'number' ? record.time : Date.now(),
         level: LEVELS[Number(record.level)] ?? String(record.level ?? 'info'),

@@ -13,6 +13,7 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from './provider-defaults.js';
 import { createStreamGuard } from './stream-guard.js';
+import { toolTurnsAsText } from './tool-turns-as-text.js';
 import type { ChatRequest, ModelProvider, StreamEvent } from './types.js';
 
 export interface AnthropicProviderOptions {
@@ -196,7 +197,10 @@ function toRequestBody(request: ChatRequest, defaultMaxOutputTokens: number): Me
   const body: MessageCreateParamsStreaming = {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? defaultMaxOutputTokens,
-    messages: mapAnthropicMessages(request.messages),
+    // Tool blocks without tool definitions are refused: then earlier calls go as text.
+    messages: mapAnthropicMessages(
+      request.tools && request.tools.length > 0 ? request.messages : toolTurnsAsText(request.messages),
+    ),
     stream: true,
   };
   if (request.tools && request.tools.length > 0) {

@@ -12,6 +12,7 @@ import { createNodeHttpFetch } from './node-http-fetch.js';
 import { completeToolCall } from './parse-tool-arguments.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from './provider-defaults.js';
 import { createStreamGuard } from './stream-guard.js';
+import { toolTurnsAsText } from './tool-turns-as-text.js';
 import type { ChatRequest, ModelProvider, StreamEvent } from './types.js';
 
 export interface OpenAIProviderOptions {
@@ -157,7 +158,11 @@ function toRequestBody(
 ): ChatCompletionCreateParamsStreaming {
   const body: ChatCompletionCreateParamsStreaming = {
     model: request.model,
-    messages: mapOpenAIMessages(request.system, request.messages),
+    // `tool` messages without `tools` are refused by some compatible servers: send them as text.
+    messages: mapOpenAIMessages(
+      request.system,
+      request.tools && request.tools.length > 0 ? request.messages : toolTurnsAsText(request.messages),
+    ),
     stream: true,
     stream_options: { include_usage: true },
   };

@@ -14,6 +14,10 @@ export interface ChatRecord {
   /** null = the default system prompt. */
   systemPrompt: string | null;
   showReasoning: boolean;
+  /** Whether final answers show the collapsed record of their tool calls (/tools). */
+  showToolCalls: boolean;
+  /** Tool sources (MCP server names, `builtin`) switched off in this chat; the rest are on. */
+  disabledToolSources: string[];
   /** The latest message of the current conversation; null after /new. */
   headMessageId: number | null;
   createdAt: number;
@@ -35,6 +39,9 @@ export interface ChatRepository {
   setModel(chatId: number, model: string | null): boolean;
   setSystemPrompt(chatId: number, text: string | null): boolean;
   setShowReasoning(chatId: number, show: boolean): boolean;
+  setShowToolCalls(chatId: number, show: boolean): boolean;
+  /** Switches one tool source on or off in this chat; the other sources keep their state. */
+  setToolSourceEnabled(chatId: number, source: string, enabled: boolean): boolean;
   /**
    * Moves the conversation's head: to the answer just stored, or null for /new. The message must
    * belong to this chat (else a `StorageError` of kind `constraint`).
@@ -49,6 +56,8 @@ interface ChatRow {
   model: string | null;
   system_prompt: string | null;
   show_reasoning: number;
+  show_tool_calls: number;
+  disabled_tool_sources: string;
   head_message_id: number | null;
   created_at: number;
   updated_at: number;
@@ -72,6 +81,21 @@ export function createChatRepository(db: Database, options: { now?: () => number
   const setSystemPrompt = setter('system_prompt');
   const setShowReasoning = setter('show_reasoning');
   const setHead = setter('head_message_id');
+  const setShowToolCalls = setter('show_tool_calls');
+  // One statement edits the set, so two quick switches of different sources cannot undo each other.
+  const disableSource = db.prepare<{ source: string; id: number; at: number }>(
+    `UPDATE chats SET disabled_tool_sources = (
+         SELECT json_group_array(value) FROM (
+           SELECT value FROM json_each(disabled_tool_sources) WHERE value <> @source
+           UNION ALL SELECT @source ORDER BY 1)),
+       updated_at = max(updated_at, @at) WHERE id = @id`,
+  );
+  const enableSource = db.prepare<{ source: string; id: number; at: number }>(
+    `UPDATE chats SET disabled_tool_sources = (
+         SELECT json_group_array(value) FROM (
+           SELECT value FROM json_each(disabled_tool_sources) WHERE value <> @source ORDER BY 1)),
+       updated_at = max(updated_at, @at) WHERE id = @id`,
+  );
 
   return {
     upsert(chat) {
@@ -104,6 +128,18 @@ export function createChatRepository(db: Database, options: { now?: () => number
         () => setShowReasoning.run({ value: show ? 1 : 0, id: chatId, at: now() }).changes > 0,
       );
     },
+    setShowToolCalls(chatId, show) {
+      return withStorageErrors(
+        'chats.setShowToolCalls',
+        () => setShowToolCalls.run({ value: show ? 1 : 0, id: chatId, at: now() }).changes > 0,
+      );
+    },
+    setToolSourceEnabled(chatId, source, enabled) {
+      return withStorageErrors('chats.setToolSourceEnabled', () => {
+        const statement = enabled ? enableSource : disableSource;
+        return statement.run({ source, id: chatId, at: now() }).changes > 0;
+      });
+    },
     setHead(chatId, messageId) {
       return withStorageErrors(
         'chats.setHead',
@@ -121,6 +157,8 @@ function toChat(row: ChatRow): ChatRecord {
     model: row.model,
     systemPrompt: row.system_prompt,
     showReasoning: row.show_reasoning === 1,
+    showToolCalls: row.show_tool_calls === 1,
+    disabledToolSources: JSON.parse(row.disabled_tool_sources) as string[],
     headMessageId: row.head_message_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

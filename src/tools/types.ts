@@ -18,15 +18,29 @@ export interface Tool {
   allowedFor?(user: { id: number; username?: string | undefined }): boolean;
 }
 
-/** The tools one user may use. */
+/** The tools one user may use (in a chat that switched `disabledSources` off). */
 export function toolsFor(
   tools: readonly Tool[],
   user: { id: number; username?: string | undefined } | undefined,
+  disabledSources: readonly string[] = [],
 ): Tool[] {
-  return tools.filter((tool) => !tool.allowedFor || (user !== undefined && tool.allowedFor(user)));
+  return tools.filter(
+    (tool) =>
+      !disabledSources.includes(tool.source) &&
+      (!tool.allowedFor || (user !== undefined && tool.allowedFor(user))),
+  );
+}
+
+/** A place tools come from (`builtin`, an MCP server), listed even while its tools are absent. */
+export interface ToolSourceInfo {
+  name: string;
+  /** Whether this user may have its tools; absent: everyone the bot serves. */
+  allowedFor?(user: { id: number; username?: string | undefined }): boolean;
 }
 
 /** The tools available right now (MCP servers come and go). */
 export interface ToolSource {
   list(): readonly Tool[];
+  /** Every configured source, connected or not, for /tools and its switches; default: those of `list()`. */
+  sources?(): readonly ToolSourceInfo[];
 }

@@ -38,14 +38,26 @@ describe('answering with tools', () => {
 
       const [answer] = await store.waitForFinished(1);
       expect(answer).toMatchObject({ status: 'complete', content: 'Let me compute that.\n\nIt is 42.' });
-      // One message, written on across the tool round: the text before the call is kept, not repeated.
-      const shown = botMessages(world, user.id).map((m) => m.text);
-      expect(shown).toEqual(['Let me compute that.\n\nIt is 42.']);
+      // One message, written on across the tool round: the text before the call is kept, not repeated,
+      // under a collapsed record of the calls.
+      const shown = botMessages(world, user.id);
+      expect(shown).toHaveLength(1);
+      const record = /^🔧 calculator · "6 \* \(3 \+ 4\)" ✓ \d+\.\d s\n🔧 current_time ✓ \d+\.\d s$/;
+      const [recordText, answerText] = (shown[0]?.text ?? '').split('\n\n', 2);
+      expect(recordText).toMatch(record);
+      expect(shown[0]?.text).toBe(`${recordText}\n\nLet me compute that.\n\nIt is 42.`);
+      expect(answerText).toBe('Let me compute that.');
+      expect(shown[0]?.entities).toContainEqual({
+        type: 'expandable_blockquote',
+        offset: 0,
+        length: recordText?.length,
+      });
       // While the tools ran, the message showed a line per call under the text written so far.
       const frames = world.telegram
         .timeline(user.id)
         .map((event) => ('text' in event ? String(event.text) : ''))
-        .filter((frameText) => frameText.includes('🔧'));
+        // The live frames (the final text opens with the record instead).
+        .filter((frameText) => frameText.startsWith('Let me') && frameText.includes('🔧'));
       expect(frames.at(-1)).toMatch(
         /^Let me compute that\.\n\n🔧 calculator · "6 \* \(3 \+ 4\)" ✓ \d+\.\d s\n🔧 current_time ✓ \d+\.\d s$/,
       );

@@ -202,6 +202,30 @@ describe.skipIf(!runnable)('playground in a browser', () => {
   );
 
   it(
+    'shows a tool call: the calls as a collapsed quote above the answer, and in the panel',
+    async () => {
+      await say('what is 12 * (3 + 4)?');
+      await page.waitForFunction(
+        () => {
+          const last = [...document.querySelectorAll('#messages .msg.in:not(.draft)')].at(-1);
+          return (
+            document.querySelector('#messages .msg.draft') === null &&
+            last?.textContent?.includes('That is what the tool found') === true
+          );
+        },
+        undefined,
+        POLL,
+      );
+      const answer = page.locator('#messages .msg.in').last();
+      const record = answer.locator('blockquote.tg-expandable', { hasText: '🔧 calculator' });
+      await expect(record.textContent()).resolves.toMatch(/^🔧 calculator · "12 \* \(3 \+ 4\)" ✓ \d+\.\d s$/);
+      await page.waitForSelector('#answers tr.tools >> text=calculator ✓', WAIT);
+      await shot('05b-tool-call');
+    },
+    STEP_MS,
+  );
+
+  it(
     'in the group, mentions the bot, rides out injected 429s and stops with the inline Stop button',
     async () => {
       await page.click(`#chat-list li[data-chat-id="${String(playground?.groupChatId)}"]`);

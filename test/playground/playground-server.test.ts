@@ -147,6 +147,22 @@ describe('playground server', () => {
     expect(answer?.updates).toBeGreaterThanOrEqual(1);
   });
 
+  it('lists the tool calls of an answer for the panel', async () => {
+    const question = 'what is 12 * (3 + 4)?';
+    const seen = readEvents((events) =>
+      events.some(
+        (e) => e.type === 'answer' && e.answer.state === 'complete' && e.answer.question === question,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(
+      (await call('/api/send', { body: { chatId: playground.privateChatId, text: question } })).status,
+    ).toBe(200);
+    const events = await seen;
+    const answer = events.flatMap((e) => (e.type === 'answer' ? [e.answer] : [])).at(-1);
+    expect(answer?.tools).toEqual([expect.stringMatching(/^calculator ✓ \d+\.\d s$/)]);
+  });
+
   it('sends a picture from the page; the demo model describes what reached it', async () => {
     const chatId = playground.privateChatId;
     const png = encodeSolidPng(48, 32, [120, 40, 200]);

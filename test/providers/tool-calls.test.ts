@@ -165,6 +165,73 @@ describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter:
   });
 });
 
+describe.each(Object.keys(protocols) as (keyof typeof protocols)[])(
+  '%s adapter: tool history in a request without tools',
+  (name) => {
+    it('sends earlier calls and results as plain text, never as tool blocks', async () => {
+      const provider = await protocols[name]();
+      server?.enqueue({ text: 'It was sunny.' });
+      const result = await collect(
+        provider.stream(
+          {
+            model: 'm',
+            messages: [
+              { role: 'user', content: 'Weather in Tokyo?' },
+              {
+                role: 'assistant',
+                content: 'Checking.',
+                toolCalls: [{ id: 'call_1', name: 'weather__forecast', arguments: { city: 'Tokyo' } }],
+                thinking: [{ text: 'Look it up.', signature: 'sig-1' }],
+              },
+              { role: 'tool', toolCallId: 'call_1', name: 'weather__forecast', content: 'sunny, 21°C' },
+              { role: 'assistant', content: 'Sunny.' },
+              { role: 'user', content: 'And yesterday?' },
+            ],
+          },
+          new AbortController().signal,
+        ),
+      );
+      // The Anthropic fake refuses tool blocks without tool definitions, as the real API does.
+      expect(result.error).toBeUndefined();
+      expect(result.text).toBe('It was sunny.');
+      const request = server?.requests[0];
+      expect(request?.body).not.toHaveProperty('tools');
+      expect(request?.messages).toEqual([
+        { role: 'user', content: 'Weather in Tokyo?' },
+        { role: 'assistant', content: 'Checking.\n\n[called weather__forecast {"city":"Tokyo"}]' },
+        { role: 'user', content: '[weather__forecast result: sunny, 21°C]' },
+        { role: 'assistant', content: 'Sunny.' },
+        { role: 'user', content: 'And yesterday?' },
+      ]);
+    });
+
+    it('joins the results of a stopped round with the next question, so roles alternate', async () => {
+      const provider = await protocols[name]();
+      server?.enqueue({ text: 'Sorry.' });
+      const result = await collect(
+        provider.stream(
+          {
+            model: 'm',
+            messages: [
+              { role: 'user', content: 'Hang?' },
+              { role: 'assistant', content: '', toolCalls: [{ id: 'h', name: 'web__hang', arguments: {} }] },
+              { role: 'tool', toolCallId: 'h', name: 'web__hang', content: 'timed out', isError: true },
+              { role: 'user', content: 'Try again' },
+            ],
+          },
+          new AbortController().signal,
+        ),
+      );
+      expect(result.error).toBeUndefined();
+      expect(server?.requests[0]?.messages).toEqual([
+        { role: 'user', content: 'Hang?' },
+        { role: 'assistant', content: '[called web__hang {}]' },
+        { role: 'user', content: '[web__hang failed: timed out]\n\nTry again' },
+      ]);
+    });
+  },
+);
+
 describe('anthropic adapter: thinking before a tool call', () => {
   it('yields the signed thinking block so it can be sent back', async () => {
     const provider = await protocols.anthropic();

@@ -21,6 +21,8 @@ describe('chat repository', () => {
       model: null,
       systemPrompt: null,
       showReasoning: true,
+      showToolCalls: true,
+      disabledToolSources: [],
       headMessageId: null,
       createdAt: clock.now,
       updatedAt: clock.now,
@@ -57,6 +59,23 @@ describe('chat repository', () => {
     expect(storage.chats.setShowReasoning(7, true)).toBe(true);
     expect(storage.chats.get(7)?.showReasoning).toBe(true);
     expect(storage.chats.setModel(8, 'openai:gpt-5')).toBe(false);
+  });
+
+  it('stores the tool record setting and per-source switches', () => {
+    storage.chats.upsert({ id: 7, type: 'private' });
+    expect(storage.chats.setShowToolCalls(7, false)).toBe(true);
+    expect(storage.chats.get(7)?.showToolCalls).toBe(false);
+    expect(storage.chats.setToolSourceEnabled(7, 'web', false)).toBe(true);
+    expect(storage.chats.setToolSourceEnabled(7, 'builtin', false)).toBe(true);
+    // Switching off twice keeps one entry; quotes and the like are stored as they are.
+    expect(storage.chats.setToolSourceEnabled(7, 'web', false)).toBe(true);
+    expect(storage.chats.setToolSourceEnabled(7, 'o"dd', false)).toBe(true);
+    expect(storage.chats.get(7)?.disabledToolSources).toEqual(['builtin', 'o"dd', 'web']);
+    expect(storage.chats.setToolSourceEnabled(7, 'web', true)).toBe(true);
+    expect(storage.chats.setToolSourceEnabled(7, 'nothing', true)).toBe(true);
+    expect(storage.chats.get(7)?.disabledToolSources).toEqual(['builtin', 'o"dd']);
+    expect(storage.chats.get(7)?.showToolCalls).toBe(false);
+    expect(storage.chats.setToolSourceEnabled(8, 'web', false)).toBe(false);
   });
 
   it('rejects junk the schema keeps out', () => {

@@ -28,14 +28,15 @@ describe('openDatabase', () => {
     const onMigrated = (r: { applied: { version: number }[] }) =>
       migrated.push(r.applied.map((m) => m.version));
     const first = ws.open('a.db', { onMigrated, now: () => 1234 });
-    expect(schemaVersion(first)).toBe(3);
+    expect(schemaVersion(first)).toBe(4);
     first.close();
     const second = ws.open('a.db', { onMigrated });
-    expect(migrated).toEqual([[1, 2, 3], []]);
+    expect(migrated).toEqual([[1, 2, 3, 4], []]);
     expect(second.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'init', applied_at: 1234 },
       { version: 2, name: 'tools', applied_at: 1234 },
       { version: 3, name: 'media', applied_at: 1234 },
+      { version: 4, name: 'tools_settings', applied_at: 1234 },
     ]);
   });
 
@@ -46,7 +47,7 @@ describe('openDatabase', () => {
 
   it('works in memory', () => {
     const db = ws.track(openDatabase(':memory:'));
-    expect(schemaVersion(db)).toBe(3);
+    expect(schemaVersion(db)).toBe(4);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
@@ -54,7 +55,7 @@ describe('openDatabase', () => {
     const path = join(ws.dir, 'newer.db');
     ws.open('newer.db').close();
     const raw = new BetterSqlite3(path);
-    raw.exec("INSERT INTO schema_migrations VALUES (5, 'future', 0)");
+    raw.exec("INSERT INTO schema_migrations VALUES (9, 'future', 0)");
     raw.close();
     let caught: unknown;
     try {
@@ -64,7 +65,7 @@ describe('openDatabase', () => {
     }
     expect(caught).toBeInstanceOf(DatabaseVersionError);
     expect((caught as Error).message).toBe(
-      `The database at ${path} was written by a newer Streamgram (schema 5, this one knows 3); ` +
+      `The database at ${path} was written by a newer Streamgram (schema 9, this one knows 4); ` +
         'upgrade Streamgram or point DATABASE_PATH elsewhere.',
     );
   });

@@ -90,9 +90,18 @@ export function renderAnswers(tbody, state, currentChatId) {
         <td>${answer.parts}</td>
         <td>${answer.tooManyRequests}</td>
         <td><span class="state ${answer.state}">${answer.state}</span></td>
-      </tr>`;
+      </tr>${toolRow(answer)}`;
     })
     .join('');
+}
+
+/** The answer's tool calls, on a row of their own under it (older pages' answers have none). */
+function toolRow(answer) {
+  const tools = answer.tools ?? [];
+  if (tools.length === 0) return '';
+  return `<tr class="tools" data-answer-tools="${answer.id}"><td></td><td colspan="6">🔧 ${tools
+    .map(escapeHtml)
+    .join(' · ')}</td></tr>`;
 }
 
 export function renderCallLog(list, state) {

@@ -100,6 +100,7 @@ export function createAnswerDelivery(
   let text = '';
   let reasoning = '';
   let notice: string | undefined;
+  let record: string | undefined;
   let status: string | undefined;
   /** Where the first part not yet committed begins. */
   let cursor = START_CURSOR;
@@ -277,7 +278,7 @@ export function createAnswerDelivery(
   // ---- deciding the next call (only when the gate has granted one) ---------------------------
 
   function renderParts(final: boolean): RenderedPart[] {
-    return deps.render({ text, reasoning }, cursor, {
+    return deps.render({ text, reasoning, ...(final && record ? { record } : {}) }, cursor, {
       final,
       reasoning: finalReasoning,
       limit: options.partLimit,
@@ -737,6 +738,7 @@ export function createAnswerDelivery(
       if (phase === 'streaming') {
         phase = 'finishing';
         if (finishOptions.notice !== undefined) notice = finishOptions.notice;
+        if (finishOptions.record !== undefined) record = finishOptions.record;
         typing.stop();
         keepAliveDue = false;
         wake();

@@ -50,6 +50,11 @@ export interface FinishOptions {
   status: AnswerStatus;
   /** Appended to the final text as its own italic line, e.g. "⚠️ Interrupted: the model connection was lost." */
   notice?: string;
+  /**
+   * Plain text shown as an expandable quote at the top of the final text (the record of the tool
+   * calls), counted in the part split; with text already committed in earlier parts, it opens the rest.
+   */
+  record?: string;
 }
 
 export interface DeliveryResult {

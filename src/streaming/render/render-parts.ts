@@ -27,7 +27,7 @@ const MIN_LIMIT = 32;
 const MIN_ROOM = 0.25;
 
 interface Entry {
-  kind: FlowDoc['kind'];
+  kind: FlowDoc['kind'] | 'record';
   rendered: RenderedBlock;
   /** Set when the entry is a whole block still being written (re-rendered with repairs at the end). */
   growing?: FlowBlock;
@@ -51,24 +51,25 @@ function draftLength(entries: Entry[]): number {
 function assemble(entries: Entry[], reasoning: RenderPartsOptions['reasoning']): TelegramText {
   let text = '';
   const entities: TelegramEntity[] = [];
-  let quoteStart = -1;
-  const quoteType = reasoning === 'collapsed' ? 'expandable_blockquote' : 'blockquote';
+  // Consecutive entries of a quoted kind (reasoning, the record) share one quote.
+  let quote: { kind: Entry['kind']; start: number } | undefined;
+  const quoteType = (kind: Entry['kind']) =>
+    kind === 'record' || reasoning === 'collapsed' ? 'expandable_blockquote' : 'blockquote';
+  const closeQuote = () => {
+    if (quote)
+      entities.push({ type: quoteType(quote.kind), offset: quote.start, length: text.length - quote.start });
+    quote = undefined;
+  };
   for (const entry of entries) {
     if (entry.rendered.text.length === 0) continue;
-    if (text.length > 0) {
-      if (quoteStart >= 0 && entry.kind !== 'reasoning') {
-        entities.push({ type: quoteType, offset: quoteStart, length: text.length - quoteStart });
-        quoteStart = -1;
-      }
-      text += SEPARATOR;
-    }
-    if (entry.kind === 'reasoning' && quoteStart < 0) quoteStart = text.length;
+    if (quote && entry.kind !== quote.kind) closeQuote();
+    if (text.length > 0) text += SEPARATOR;
+    if (!quote && entry.kind !== 'answer') quote = { kind: entry.kind, start: text.length };
     for (const entity of entry.rendered.entities)
       entities.push({ ...entity, offset: entity.offset + text.length });
     text += entry.rendered.text;
   }
-  if (quoteStart >= 0)
-    entities.push({ type: quoteType, offset: quoteStart, length: text.length - quoteStart });
+  closeQuote();
   return { text, entities: capEntities(text, normalizeEntities(text, entities)) };
 }
 
@@ -184,7 +185,7 @@ export function renderPartsFrom(
       : { reasoningOffset: Math.max(reasoningLength, from.reasoningOffset), textOffset: offset, prefix };
 
   const drafts: Draft[] = [];
-  let current: Entry[] = [];
+  let current: Entry[] = recordEntries(source, options, limit);
   const commit = (end: SourceCursor): void => {
     drafts.push({ entries: current, length: draftLength(current), end });
     current = [];
@@ -271,6 +272,14 @@ export function renderPartsFrom(
   const visible = parts.filter((part) => part.text.length > 0);
   if (visible.length === 0 && options.final) return rawFallback(source, from, options, limit, finalEnd);
   return visible;
+}
+
+/** The record opens the first final part, cut to half a part at most so the answer starts beside it. */
+function recordEntries(source: AnswerSource, options: RenderPartsOptions, limit: number): Entry[] {
+  const record = options.final ? (source.record ?? '').trim() : '';
+  if (record === '') return [];
+  const shown = truncate({ text: record, entities: [] }, Math.floor(limit / 2));
+  return [{ kind: 'record', rendered: { text: shown.text, entities: [] } }];
 }
 
 /** Markdown that renders to nothing visible but has text (only definitions, an empty fence): show it. */

@@ -5,6 +5,12 @@ export interface AnswerSource {
   text: string;
   /** Thinking text, shown above the answer (see `RenderPartsOptions.reasoning`). */
   reasoning?: string;
+  /**
+   * Plain text (no Markdown) shown first, as an expandable quote, in the final rendering only — e.g.
+   * the record of the answer's tool calls. It counts in the part's length; it is not part of any
+   * cursor, so it appears once, at the top of the first part rendered with `final`.
+   */
+  record?: string;
 }
 
 /**

@@ -23,7 +23,11 @@ export const COMMANDS: readonly CommandInfo[] = [
     description: "Show or hide the model's reasoning (on|off)",
     scopes: ['private', 'group', 'admin'],
   },
-  { command: 'tools', description: 'Tools the model may call', scopes: ['private', 'group', 'admin'] },
+  {
+    command: 'tools',
+    description: 'Tools the model may call; switch them per chat',
+    scopes: ['private', 'group', 'admin'],
+  },
   { command: 'help', description: 'What the bot does and how', scopes: ['private', 'group', 'admin'] },
   { command: 'start', description: 'Welcome and current settings', scopes: ['private', 'admin'] },
   { command: 'stats', description: 'Usage of all users (admins)', scopes: ['admin'] },

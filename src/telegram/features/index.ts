@@ -114,7 +114,11 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createStatsFeature(shared),
     createSystemPromptFeature(shared),
     createReasoningFeature(shared),
-    createToolsFeature({ tools: deps.tools ?? { list: () => [] }, maxSteps: deps.toolMaxSteps ?? 0 }),
+    createToolsFeature({
+      tools: deps.tools ?? { list: () => [] },
+      maxSteps: deps.toolMaxSteps ?? 0,
+      storage: deps.storage,
+    }),
     createChatFeature({
       continueText: (question) => intake.continueText(question),
       submit: submitAsked,

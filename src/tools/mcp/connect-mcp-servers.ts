@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../logger.js';
 import type { Tool } from '../types.js';
-import type { McpServerConfig } from './mcp-config.js';
+import { allowsUser, type McpServerConfig } from './mcp-config.js';
 import { createMcpTool } from './mcp-tool.js';
 
 export interface McpTools {
@@ -36,16 +36,20 @@ export function connectMcpServers(
     if (closed) return;
     const log = deps.logger.child({ mcpServer: server.name });
     const client = new Client({ name: 'streamgram', version: '0.1.0' });
-    const retry = (error: unknown, already: boolean) => {
+    let retrying = false;
+    const retry = (error: unknown, already: boolean, failures: number) => {
+      // A close during the first listing also fails the start: schedule one retry, not two.
+      if (retrying) return;
+      retrying = true;
       current.delete(server.name);
       clients.delete(client);
       if (closed) return;
       if (!already)
         log.warn({ reason: describe(error) }, 'MCP server unavailable; its tools are off until it is back');
-      const delay = Math.min(maxMs, firstMs * 2 ** attempt);
+      const delay = Math.min(maxMs, firstMs * 2 ** failures);
       const timer = setTimeout(() => {
         timers.delete(timer);
-        void start(server, attempt + 1, true);
+        void start(server, failures + 1, true);
       }, delay);
       timer.unref();
       timers.add(timer);
@@ -63,7 +67,8 @@ export function connectMcpServers(
               requestInit: { headers: server.headers },
             });
       client.onclose = () => {
-        if (clients.has(client)) retry(new Error('the connection closed'), false);
+        // A server that was up starts its back-off afresh: one crash a day never waits minutes.
+        if (clients.has(client)) retry(new Error('the connection closed'), false, 0);
       };
       await client.connect(transport);
       clients.add(client);
@@ -87,7 +92,7 @@ export function connectMcpServers(
       if (loggedDown) log.info('MCP server is back');
     } catch (error) {
       void client.close().catch(() => {});
-      retry(error, loggedDown);
+      retry(error, loggedDown, attempt);
     }
   }
 
@@ -119,15 +124,5 @@ function inheritedEnv(): Record<string, string> {
 
 function withUserAccess(tool: Tool, allowUsers: readonly (number | string)[] | undefined): Tool {
   if (!allowUsers) return tool;
-  const ids = new Set(allowUsers.filter((entry): entry is number => typeof entry === 'number'));
-  const names = new Set(
-    allowUsers
-      .filter((entry): entry is string => typeof entry === 'string')
-      .map((entry) => entry.replace(/^@/, '').toLowerCase()),
-  );
-  return {
-    ...tool,
-    allowedFor: (user) =>
-      ids.has(user.id) || (user.username !== undefined && names.has(user.username.toLowerCase())),
-  };
+  return { ...tool, allowedFor: (user) => allowsUser(allowUsers, user) };
 }

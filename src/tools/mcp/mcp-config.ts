@@ -21,7 +21,14 @@ const httpServer = z.object({
   ...common,
 });
 const fileSchema = z.object({
-  mcpServers: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), z.union([stdioServer, httpServer])),
+  mcpServers: z.record(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      // `builtin` names the built-in tools in /tools and in a chat's switches.
+      .refine((name) => name !== 'builtin', 'the name builtin is reserved'),
+    z.union([stdioServer, httpServer]),
+  ),
 });
 
 export type McpServerConfig = { name: string } & (z.infer<typeof stdioServer> | z.infer<typeof httpServer>);
@@ -50,4 +57,16 @@ export function readMcpConfig(path: string): McpServerConfig[] {
     throw new McpConfigError(`MCP_CONFIG ${path}: ${problems.join('; ')}`);
   }
   return Object.entries(parsed.data.mcpServers).map(([name, server]) => ({ name, ...server }));
+}
+
+/** Whether `allowUsers` (ids or @usernames; absent: everyone the bot serves) lets this user in. */
+export function allowsUser(
+  allowUsers: readonly (number | string)[] | undefined,
+  user: { id: number; username?: string | undefined },
+): boolean {
+  if (!allowUsers) return true;
+  const username = user.username?.toLowerCase();
+  return allowUsers.some((entry) =>
+    typeof entry === 'number' ? entry === user.id : entry.replace(/^@/, '').toLowerCase() === username,
+  );
 }

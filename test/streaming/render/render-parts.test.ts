@@ -290,6 +290,52 @@ describe('renderTelegramParts: reasoning', () => {
   });
 });
 
+describe('renderTelegramParts: record', () => {
+  const record = '🔧 calculator · "2*3*4" ✓ 0.1 s\n🔧 current_time ✓ 0.0 s';
+
+  it('opens the final text with the record as an expandable quote, literally, before the reasoning', () => {
+    const source = { record, reasoning: 'Think **hard**.', text: 'It is **24**.' };
+    const [part, ...rest] = renderAll(source, { final: true, reasoning: 'collapsed' });
+    expect(rest).toEqual([]);
+    expect(part!.text).toBe(`${record}\n\nThink hard.\n\nIt is 24.`);
+    expect(describeEntities(part!)).toEqual([
+      `expandable_blockquote:${record}`,
+      'expandable_blockquote:Think hard.',
+      'bold:24',
+    ]);
+    expectValid(part!);
+  });
+
+  it('is left out while streaming and shown once, in the first final part', () => {
+    const text = Array.from({ length: 6 }, (_, i) => paragraph(i)).join('\n\n');
+    expect(renderAll({ record, text }, { final: false, reasoning: 'hidden' })[0]!.text).not.toContain('🔧');
+    const options: RenderPartsOptions = { final: true, reasoning: 'hidden', limit: 1400 };
+    const parts = renderAll({ record, text }, options);
+    expectParts(parts, 1400);
+    expect(parts[0]!.text.startsWith(`${record}\n\n`)).toBe(true);
+    expect(parts[0]!.entities[0]).toEqual({
+      type: 'expandable_blockquote',
+      offset: 0,
+      length: record.length,
+    });
+    expect(parts.slice(1).some((part) => part.text.includes('🔧'))).toBe(false);
+    // Counted in the split (every part within the limit, checked above) and nothing of the text lost.
+    const shown = essence(parts.map((part) => part.text).join('\n\n'));
+    expect(shown).toBe(essence(`${record}\n\n${renderMarkdown(text, { final: true }).text}`));
+  });
+
+  it('cuts a record longer than half a part', () => {
+    const long = Array.from({ length: 200 }, (_, i) => `🔧 tool_${i} ✓ 0.1 s`).join('\n');
+    const [first] = renderAll(
+      { record: long, text: 'Done.' },
+      { final: true, reasoning: 'hidden', limit: 1000 },
+    );
+    expect(first!.text.length).toBeLessThanOrEqual(1000);
+    expect(first!.text.endsWith('…\n\nDone.')).toBe(true);
+    expectValid(first!, 1000);
+  });
+});
+
 describe('renderTelegramParts: streaming', () => {
   it('returns a part as complete only when text after the cut is settled', () => {
     const done = Array.from({ length: 14 }, (_, i) => paragraph(i)).join('\n\n');

@@ -76,6 +76,11 @@ export const anthropicDialect: Dialect = {
     if (!Array.isArray(fields.messages)) return 'messages: Field required';
     const imageProblem = imagePartProblem(fields.messages as RecordedMessage[]);
     if (imageProblem !== undefined) return imageProblem;
+    const hasTools = Array.isArray(fields.tools) && fields.tools.length > 0;
+    if (!hasTools && hasToolBlocks(fields.messages as RecordedMessage[])) {
+      // The real API's wording for history with tool blocks but no tool definitions.
+      return 'Requests which include `tool_use` or `tool_result` blocks must define tools.';
+    }
     const system =
       typeof fields.system === 'string'
         ? fields.system
@@ -265,3 +270,13 @@ export const anthropicDialect: Dialect = {
     return message;
   },
 };
+
+function hasToolBlocks(messages: readonly RecordedMessage[]): boolean {
+  return messages.some(
+    (message) =>
+      Array.isArray(message.content) &&
+      message.content.some(
+        (block: { type?: unknown }) => block.type === 'tool_use' || block.type === 'tool_result',
+      ),
+  );
+}

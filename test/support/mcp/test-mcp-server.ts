@@ -4,9 +4,17 @@ import { z } from 'zod';
 /**
  * A real MCP server (the SDK's own server classes) for tests: `echo` answers, `fail` reports an
  * error, `hang` waits until the client cancels it, `unlock` adds a `secret` tool (list_changed).
+ * With `crashable` (a child process only), `crash` kills the process in the middle of the call.
  */
-export function createTestMcpServer(): McpServer {
+export function createTestMcpServer(options: { crashable?: boolean } = {}): McpServer {
   const server = new McpServer({ name: 'streamgram-test', version: '1.0.0' });
+  if (options.crashable) {
+    server.registerTool('crash', { description: 'Dies while it runs.' }, () => {
+      // The call is in flight when the process goes: the client sees its connection close.
+      setTimeout(() => process.exit(1), 50);
+      return new Promise(() => {});
+    });
+  }
   server.registerTool(
     'echo',
     { description: 'Repeats the text.', inputSchema: { text: z.string() } },

@@ -51,7 +51,7 @@ describe('MCP servers', () => {
       command: process.execPath,
       args: ['--import', 'tsx', STDIO_MAIN],
       env: { API_TOKEN: SECRET },
-      denyTools: ['unlock'],
+      denyTools: ['unlock', 'crash'],
     };
     const connected = connectMcpServers([server], { logger });
     tools = connected;
