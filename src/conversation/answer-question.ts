@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Attachment } from '../media/attachment.js';
 import type { ReadAttachments } from '../media/read-attachments.js';
 import { ProviderAbortedError } from '../providers/errors.js';
-import type { ModelProvider, Usage } from '../providers/types.js';
+import type { ChatMessage, ModelProvider, Usage } from '../providers/types.js';
 import { StorageError } from '../storage/errors.js';
 import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
@@ -12,10 +12,10 @@ import type { InlineKeyboard } from '../streaming/telegram-sink.js';
 import { type ToolSource, toolsFor } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
-import { describeFailure } from './describe-failure.js';
+import { describeFailure, isPictureRefusal } from './describe-failure.js';
 import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
-import { loadHistoryImages } from './history-images.js';
+import { loadHistoryImages, markRefusedPictures } from './history-images.js';
 import { quoteTranscripts, readQuestion } from './read-question.js';
 import {
   type AnswerEvent,
@@ -126,7 +126,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       estimateImageTokens(1, model.provider),
     );
     const messages = appendMessage(trimmed.messages, asked);
-    const { assistantId } = storage.transaction(() => {
+    const { assistantId, userMessageId } = storage.transaction(() => {
       const userMessageId = storage.messages.insertUserMessage({
         chatId: question.chat.id,
         userId: question.user.id,
@@ -146,7 +146,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         threadId: question.threadId ?? null,
       });
       storage.chats.setHead(question.chat.id, id);
-      return { assistantId: id };
+      return { assistantId: id, userMessageId };
     });
 
     const answerLog = log.child({ model: model.id, answer: assistantId });
@@ -184,6 +184,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const transcript: ToolTranscript = { messages: [] };
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
+    /** User messages whose pictures went with a request the provider refused. */
+    let refusedPictureMessages: number[] = [];
     try {
       const thinkingBudgetTokens = deps.thinkingTokens.get(model.id);
       const request = {
@@ -239,14 +241,15 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         }
       }
     } catch (error) {
+      if (isPictureRefusal(error, withImages(messages)) && text === '') {
+        refusedPictureMessages = [userMessageId, ...pictures.keys()];
+      }
       ({ status, notice } = classifyEnd(
         error,
         {
           stopped: stop.signal.aborted ? stopReason : undefined,
           shown: text !== '',
-          withImages: messages.some(
-            (message) => message.role === 'user' && (message.images?.length ?? 0) > 0,
-          ),
+          withImages: withImages(messages),
         },
         model.id,
       ));
@@ -274,6 +277,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           model: model.model,
           usage,
         });
+        // The refused request's pictures become placeholders, or every later question would fail too.
+        markPicturesRefused(storage, refusedPictureMessages);
         for (const transcript of read.transcripts) {
           storage.usage.record({
             userId: question.user.id,
@@ -303,6 +308,17 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     );
     return { status, model, delivery: result, stats: delivery.stats, usage };
   };
+}
+
+function withImages(messages: readonly ChatMessage[]): boolean {
+  return messages.some((message) => message.role === 'user' && (message.images?.length ?? 0) > 0);
+}
+
+function markPicturesRefused(storage: Storage, messageIds: readonly number[]): void {
+  for (const id of messageIds) {
+    const marked = markRefusedPictures(storage.messages.get(id)?.attachments ?? []);
+    if (marked !== undefined) storage.messages.updateAttachments(id, marked);
+  }
 }
 
 /** Replying to one of our earlier messages continues the conversation from that point. */
