@@ -8,12 +8,15 @@ import { pickPhotoSize } from '../../media/pick-photo-size.js';
 import { mentionsBot, repliesToBot } from '../addressed.js';
 import type { BotContext } from '../context.js';
 import { toQuestion } from '../to-question.js';
+import { type AlbumParts, createAlbumParts, joinAlbum } from './album-parts.js';
 import { effectiveModel, ensureChat, type FeatureDeps } from './feature-deps.js';
 
 export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
   config: FeatureDeps['config'];
   submit(question: Question, ctx: BotContext): void;
   continueText(question: Question): boolean;
+  /** Group album parts waiting for the part that addresses the bot (default: a new store). */
+  albums?: AlbumParts;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
 export function createMediaFeature(deps: MediaFeatureDeps) {
   const { config } = deps;
   const feature = new Composer<BotContext>();
+  const albums = deps.albums ?? createAlbumParts();
 
   feature.on(
     ['message:photo', 'message:document', 'message:voice', 'message:audio', 'message:video_note'],
@@ -43,9 +47,10 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
         if (message.media_group_id !== undefined) question.mediaGroupId = message.media_group_id;
       }
       if (!isPrivate && !mentionsBot(ctx) && !repliesToBot(ctx)) {
-        // The rest of an album whose first picture was addressed to the bot.
-        if (question.mediaGroupId !== undefined && deps.continueText(question)) return;
-        return next();
+        if (question.mediaGroupId === undefined) return next();
+        // The rest of an album whose addressed part came first; else it waits for that part.
+        if (!deps.continueText(question)) albums.hold(question);
+        return;
       }
       const reply = (answer: string) =>
         ctx.reply(answer, {
@@ -54,11 +59,10 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
       if ('refusal' in found) return void (await reply(found.refusal));
       if (found.attachment.kind === 'audio' && !config.media.transcription)
         return void (await reply(NO_TRANSCRIPTION));
-      if (found.attachment.kind === 'image' || isImageDocument(found.attachment)) {
-        const model = effectiveModel(config, ensureChat(deps.storage, ctx.chat));
-        if (config.media.textOnlyModels.has(model.id)) return void (await reply(cannotSee(model.id, config)));
-      }
-      deps.submit(question, ctx);
+      const asked = isPrivate ? question : joinAlbum(question, albums.take(question));
+      const blind = pictureRefusal(deps, ctx, asked.attachments ?? []);
+      if (blind !== undefined) return void (await reply(blind));
+      deps.submit(asked, ctx);
     },
   );
   return feature;
