@@ -9,14 +9,15 @@ import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
+import type { ChatActivity } from '../telegram/chat-activity.js';
 import { type ToolSource, toolsFor } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure, isPictureRefusal } from './describe-failure.js';
 import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
-import { loadHistoryImages, markRefusedPictures } from './history-images.js';
-import { quoteTranscripts, readQuestion } from './read-question.js';
+import { markRefusedPictures } from './history-images.js';
+import { quoteTranscripts, readTurn } from './read-question.js';
 import {
   type AnswerEvent,
   streamWithTools,
@@ -75,6 +76,8 @@ export interface AnswerQuestionDeps {
   readAttachments?: ReadAttachments;
   /** Most pictures sent in one request, the newest first; older ones become a short placeholder. */
   maxImages: number;
+  /** "typing…" while attachments are fetched and read, before the answer's own delivery starts. */
+  chatActivity?: ChatActivity;
   now?: () => number;
 }
 
@@ -106,7 +109,12 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
     const chain =
       parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
-    const read = await readQuestion(question, deps.readAttachments, deps.shutdownSignal);
+    const { read, pictures } = await readTurn(question, chain, {
+      readAttachments: deps.readAttachments,
+      maxImages: deps.maxImages,
+      chatActivity: deps.chatActivity,
+      signal: deps.shutdownSignal,
+    });
     const asked = read.message;
     const budget = deps.context.byModel.get(model.id) ?? deps.context.defaultTokens;
     const fixed =
@@ -114,12 +122,6 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       estimateTokens(asked.content) +
       estimateImageTokens(asked.images?.length ?? 0, model.provider) +
       2 * MESSAGE_OVERHEAD_TOKENS;
-    const maxImages = Math.max(0, deps.maxImages - (asked.images?.length ?? 0));
-    const pictures = await loadHistoryImages(chain, {
-      maxImages,
-      readAttachments: deps.readAttachments,
-      signal: deps.shutdownSignal,
-    });
     const trimmed = trimHistory(
       buildHistory(chain, pictures),
       Math.max(0, budget - fixed),
