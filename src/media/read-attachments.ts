@@ -5,6 +5,7 @@ import { detectImageType } from './detect-image-type.js';
 import type { DownloadTelegramFile } from './download-telegram-file.js';
 import { MediaError } from './errors.js';
 import { extractPdfText } from './extract-pdf-text.js';
+import { gifFirstFrame } from './gif-first-frame.js';
 import type { TranscribeAudio, Transcript } from './transcribe-audio.js';
 
 /** Fetches and reads every attachment; throws a MediaError the user can be told about. */
@@ -70,6 +71,8 @@ function toImage(bytes: Buffer): ImageInput {
   const mediaType = detectImageType(bytes);
   if (mediaType === undefined)
     throw new MediaError('unsupported', 'the picture is not a JPEG, PNG, WebP or GIF');
+  // An animation goes as its first frame: a still picture every provider takes.
+  if (mediaType === 'image/gif') return { mediaType: 'image/png', data: gifFirstFrame(bytes) };
   return { mediaType, data: bytes };
 }
 

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import type { Message } from 'grammy/types';
+import type { Animation, Message } from 'grammy/types';
 import type { Question } from '../../conversation/answer-question.js';
 import type { Attachment } from '../../media/attachment.js';
 import { classifyDocument } from '../../media/classify-document.js';
@@ -30,7 +30,14 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
   const albums = deps.albums ?? createAlbumParts();
 
   feature.on(
-    ['message:photo', 'message:document', 'message:voice', 'message:audio', 'message:video_note'],
+    [
+      'message:photo',
+      'message:document',
+      'message:animation',
+      'message:voice',
+      'message:audio',
+      'message:video_note',
+    ],
     async (ctx, next) => {
       const message = ctx.message;
       const found = attachmentOf(message, config.media.maxFileBytes);
@@ -79,6 +86,8 @@ function attachmentOf(message: Message, maxFileBytes: number): Found | undefined
     const size = pickPhotoSize(message.photo, limit);
     return size === undefined ? undefined : { attachment: { kind: 'image', fileId: size.file_id } };
   }
+  // Before `document`: Telegram sets both for an animation.
+  if (message.animation !== undefined) return animationOf(message.animation, limit);
   const audio = audioOf(message);
   if (audio !== undefined) {
     if ((audio.file_size ?? 0) > limit) return { refusal: tooLarge(limit) };
@@ -98,6 +107,21 @@ function attachmentOf(message: Message, maxFileBytes: number): Found | undefined
   if ((document.file_size ?? 1) === 0)
     return { refusal: '📭 That file is empty. Send it again with something in it.' };
   return { attachment: { kind: 'document', fileId: document.file_id, fileName } };
+}
+
+/**
+ * Telegram turns a GIF into a silent MP4 "animation" with a JPEG thumbnail of its first frame: that
+ * frame is the picture. A GIF kept as GIF is read as one (its first frame, see gifFirstFrame).
+ */
+function animationOf(animation: Animation, limit: number): Found {
+  if (animation.mime_type === 'image/gif' && (animation.file_size ?? 0) <= limit) {
+    const name = animation.file_name ?? 'animation';
+    const fileName = name.toLowerCase().endsWith('.gif') ? name : `${name}.gif`;
+    return { attachment: { kind: 'document', fileId: animation.file_id, fileName } };
+  }
+  if (animation.thumbnail !== undefined)
+    return { attachment: { kind: 'image', fileId: animation.thumbnail.file_id } };
+  return { refusal: '🎬 I can’t watch animations. Send a still picture (a screenshot) instead.' };
 }
 
 function tooLarge(limit: number): string {
