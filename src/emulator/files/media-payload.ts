@@ -139,7 +139,13 @@ export function mediaPayload(
 
 function thumbnailOf(files: FileStore, fileId: string, size: PhotoSizeInput) {
   const id = `${fileId}-thumb`;
-  files.put({ fileId: id, fileUniqueId: `u-${id}`, bytes: size.bytes, extension: 'jpg', folder: 'thumbnails' });
+  files.put({
+    fileId: id,
+    fileUniqueId: `u-${id}`,
+    bytes: size.bytes,
+    extension: 'jpg',
+    folder: 'thumbnails',
+  });
   return {
     file_id: id,
     file_unique_id: `u-${id}`,
