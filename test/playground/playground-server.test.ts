@@ -172,6 +172,14 @@ describe('playground server', () => {
     expect(answer).toContain('image/png');
     expect(answer).toContain('48×32 px');
     expect(answer).toContain('What is this?');
+    // The chat view previews the picture from the message itself.
+    const messageId = (JSON.parse(sent.text) as { message: { message_id: number } }).message.message_id;
+    const picture = await fetch(`${playground.url}api/picture/${chatId}/${messageId}`);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await picture.arrayBuffer()).equals(png)).toBe(true);
+    expect((await call(`/api/picture/${chatId}/${messageId + 1}`)).status).toBe(404);
+    expect((await call(`/api/picture/12345/${messageId}`)).status).toBe(404);
 
     const file = await call('/api/send-file', {
       body: {
@@ -182,6 +190,9 @@ describe('playground server', () => {
       },
     });
     expect(file.status).toBe(200);
+    const fileMessage = (JSON.parse(file.text) as { message: { message_id: number } }).message.message_id;
+    // A text file has no picture to preview.
+    expect((await call(`/api/picture/${chatId}/${fileMessage}`)).status).toBe(404);
     await playground.emulator.waitFor(
       () => (playground.emulator.lastBotMessage(chatId)?.text?.includes('notes.txt') ? true : undefined),
       { timeoutMs: 15_000 },

@@ -376,6 +376,26 @@ el.replyCancel.addEventListener('click', () => {
   renderReplyBar();
 });
 
+// A file that is not a picture has no preview: the server answers 404 and the image goes away.
+el.messages.addEventListener(
+  'error',
+  (event) => {
+    if (event.target instanceof HTMLImageElement && event.target.classList.contains('picture'))
+      event.target.remove();
+  },
+  true,
+);
+// A picture arriving after the message grew the list: keep following the conversation's end.
+el.messages.addEventListener(
+  'load',
+  (event) => {
+    const message = event.target instanceof HTMLImageElement ? event.target.closest('.msg') : null;
+    if (message !== null && message.nextElementSibling?.nextElementSibling == null)
+      el.messages.scrollTop = el.messages.scrollHeight;
+  },
+  true,
+);
+
 el.messages.addEventListener('click', (event) => {
   const target = event.target;
   const spoiler = target.closest('.tg-spoiler[data-spoiler="hidden"]');
