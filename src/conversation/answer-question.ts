@@ -120,12 +120,10 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const fixed =
       estimateTokens(system) +
       estimateTokens(asked.content) +
-      estimateImageTokens(asked.images?.length ?? 0, model.provider) +
+      estimateImageTokens(asked.images ?? [], model.provider) +
       2 * MESSAGE_OVERHEAD_TOKENS;
-    const trimmed = trimHistory(
-      buildHistory(chain, pictures),
-      Math.max(0, budget - fixed),
-      estimateImageTokens(1, model.provider),
+    const trimmed = trimHistory(buildHistory(chain, pictures), Math.max(0, budget - fixed), (image) =>
+      estimateImageTokens([image], model.provider),
     );
     const messages = appendMessage(trimmed.messages, asked);
     const { assistantId, userMessageId } = storage.transaction(() => {
