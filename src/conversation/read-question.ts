@@ -5,7 +5,7 @@ import type { UserMessage } from '../providers/types.js';
 import type { MessageRecord } from '../storage/messages.js';
 import type { ChatActivity } from '../telegram/chat-activity.js';
 import type { Question } from './answer-question.js';
-import { loadHistoryImages } from './history-images.js';
+import { isPicture, loadHistoryImages } from './history-images.js';
 
 /**
  * The user turn the model gets: the question's text, after the text of any documents or voice
@@ -44,7 +44,12 @@ export async function readTurn(
   read: { message: UserMessage; transcripts: Transcript[] };
   pictures: Map<number, ImageInput[]>;
 }> {
-  const endActivity = options.chatActivity?.show({ id: question.chat.id, threadId: question.threadId });
+  // Only when there is something to fetch: a plain text question starts no timer at all.
+  const fetches =
+    (question.attachments?.length ?? 0) > 0 || chain.some((message) => message.attachments.some(isPicture));
+  const endActivity = fetches
+    ? options.chatActivity?.show({ id: question.chat.id, threadId: question.threadId })
+    : undefined;
   try {
     const read = await readQuestion(question, options.readAttachments, options.signal);
     const pictures = await loadHistoryImages(chain, {
