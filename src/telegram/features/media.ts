@@ -67,7 +67,8 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
       if (found.attachment.kind === 'audio' && !config.media.transcription)
         return void (await reply(NO_TRANSCRIPTION));
       const asked = isPrivate ? question : joinAlbum(question, albums.take(question));
-      const blind = pictureRefusal(deps, ctx, asked.attachments ?? []);
+      const blind =
+        pictureRefusal(deps, ctx, asked.attachments ?? []) ?? tooLargeForModel(deps, ctx, message);
       if (blind !== undefined) return void (await reply(blind));
       deps.submit(asked, ctx);
     },
@@ -147,6 +148,27 @@ export function pictureRefusal(
   if (pictures.length === 0 || ctx.chat === undefined) return undefined;
   const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat));
   return deps.config.media.textOnlyModels.has(model.id) ? cannotSee(model.id, deps.config) : undefined;
+}
+
+/** Anthropic's Messages API refuses a picture over 5 MB; OpenAI takes up to Telegram's own 20 MB. */
+export const ANTHROPIC_IMAGE_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * A picture sent as a file keeps its full size (a photo is shrunk by Telegram): one too large for
+ * the chat's model is refused here, with the way round, rather than by the provider.
+ */
+function tooLargeForModel(
+  deps: Pick<MediaFeatureDeps, 'config' | 'storage'>,
+  ctx: BotContext,
+  message: Message,
+): string | undefined {
+  const document = message.document;
+  if (document === undefined || (document.file_size ?? 0) <= ANTHROPIC_IMAGE_LIMIT_BYTES) return undefined;
+  if (classifyDocument(document.file_name ?? '', document.mime_type).kind !== 'image') return undefined;
+  const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat as Message['chat']));
+  const protocol = deps.config.providers.find((provider) => provider.name === model.provider)?.protocol;
+  if (protocol !== 'anthropic') return undefined;
+  return `🖼 That picture is over 5 MB, more than ${model.id} takes. Send it as a photo instead (Telegram makes it smaller), or a smaller file.`;
 }
 
 /** The picture of the message replied to ("@bot what is this?" under someone's photo), if any. */

@@ -71,4 +71,26 @@ describe('GIFs and animations', () => {
     await botSays(world, user.id, (text) => text.includes('can’t watch animations'));
     expect(anthropic.requests).toHaveLength(1);
   });
+
+  it('refuses a picture file over 5 MB for an Anthropic model before fetching it; OpenAI gets it', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit', DEFAULT_MODEL: 'anthropic:claude-test' } });
+    const { telegram, anthropic, openai } = world;
+    const user = telegram.createUser({ firstName: 'Ada' });
+    // A PNG signature and six megabytes: only the size matters before the fetch.
+    const big = Buffer.concat([encodeSolidPng(8, 8, [1, 1, 1]), Buffer.alloc(6 * 1024 * 1024, 7)]);
+    const file = { bytes: big, mimeType: 'image/png', fileName: 'scan.png' };
+    telegram.userSendsMedia({ chat: user.id, kind: 'document', caption: 'Read this', file });
+    const text = await botSays(world, user.id, (t) => t.includes('over 5 MB'));
+    expect(text).toContain('anthropic:claude-test');
+    expect(text).toContain('Send it as a photo');
+    expect(anthropic.requests).toHaveLength(0);
+    expect(telegram.calls({ method: 'getFile' })).toHaveLength(0);
+
+    telegram.userSends({ chat: user.id, text: '/model openai:gpt-test' });
+    await botSays(world, user.id, (t) => t.includes('gpt-test'));
+    openai.enqueue({ text: 'A big picture.' });
+    telegram.userSendsMedia({ chat: user.id, kind: 'document', caption: 'Read this', file });
+    await botSays(world, user.id, (t) => t === 'A big picture.');
+    expect(recordedImages(openai.requests[0]?.messages.at(-1))[0]?.bytes.length).toBe(big.length);
+  });
 });
