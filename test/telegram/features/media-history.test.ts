@@ -123,4 +123,32 @@ describe('pictures in later turns', () => {
     // The in-memory cache: three pictures, three getFile calls over four questions.
     expect(telegram.calls({ method: 'getFile' })).toHaveLength(3);
   });
+
+  it('after a restart fetches the pictures of the history again; one Telegram no longer serves becomes a placeholder', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit' } });
+    const { telegram, openai } = world;
+    const user = telegram.createUser({ firstName: 'Ada' });
+    const sizes = photo([50, 60, 70]);
+    openai.enqueue({ text: 'Grey.' });
+    telegram.userSendsMedia({ chat: user.id, kind: 'photo', caption: 'Colour?', photoSizes: sizes });
+    await botSays(world, user.id, (text) => text === 'Grey.');
+
+    // The cache is memory: a new process asks Telegram again.
+    await world.restart();
+    openai.enqueue({ text: 'Still grey.' });
+    telegram.userSends({ chat: user.id, text: 'Sure?' });
+    await botSays(world, user.id, (text) => text === 'Still grey.');
+    expect(telegram.calls({ method: 'getFile' })).toHaveLength(2);
+    const images = openai.requests[1]?.messages.flatMap((message) => recordedImages(message)) ?? [];
+    expect(images.map((image) => image.bytes.equals(sizes[0]?.bytes ?? Buffer.alloc(0)))).toEqual([true]);
+
+    await world.restart();
+    telegram.failNext({ method: 'getFile', status: 400, description: 'Bad Request: wrong file_id' });
+    openai.enqueue({ text: 'I remember grey.' });
+    telegram.userSends({ chat: user.id, text: 'And now?' });
+    await botSays(world, user.id, (text) => text === 'I remember grey.');
+    const third = openai.requests[2]?.messages ?? [];
+    expect(third.flatMap((message) => recordedImages(message))).toEqual([]);
+    expect(JSON.stringify(third[1])).toContain('an earlier picture, not shown again');
+  });
 });
