@@ -14,17 +14,17 @@ export function gifFirstFrame(bytes: Uint8Array): Buffer {
   try {
     reader = new GifReader(bytes);
   } catch (error) {
-    throw new MediaError('unsupported', 'the picture is a damaged GIF', { cause: error });
+    throw new MediaError('bad-picture', 'the picture is a damaged GIF', { cause: error });
   }
   const { width, height } = reader;
   if (width * height > MAX_GIF_PIXELS || reader.numFrames() === 0) {
-    throw new MediaError('unsupported', `the picture is a GIF of ${width}×${height} we cannot take`);
+    throw new MediaError('bad-picture', `the picture is a GIF of ${width}×${height} we cannot take`);
   }
   const pixels = new Uint8Array(width * height * 4);
   try {
     reader.decodeAndBlitFrameRGBA(0, pixels);
   } catch (error) {
-    throw new MediaError('unsupported', 'the picture is a damaged GIF', { cause: error });
+    throw new MediaError('bad-picture', 'the picture is a damaged GIF', { cause: error });
   }
   return encodeRgbaPng(width, height, pixels);
 }
