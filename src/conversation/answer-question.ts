@@ -16,7 +16,7 @@ import { appendMessage, buildHistory } from './build-history.js';
 import { describeFailure, isPictureRefusal } from './describe-failure.js';
 import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
-import { markRefusedPictures } from './history-images.js';
+import { markPicturesRefused } from './history-images.js';
 import { quoteTranscripts, readTurn } from './read-question.js';
 import {
   type AnswerEvent,
@@ -278,7 +278,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           usage,
         });
         // The refused request's pictures become placeholders, or every later question would fail too.
-        markPicturesRefused(storage, refusedPictureMessages);
+        markPicturesRefused(storage.messages, refusedPictureMessages);
         for (const transcript of read.transcripts) {
           storage.usage.record({
             userId: question.user.id,
@@ -312,13 +312,6 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
 
 function withImages(messages: readonly ChatMessage[]): boolean {
   return messages.some((message) => message.role === 'user' && (message.images?.length ?? 0) > 0);
-}
-
-function markPicturesRefused(storage: Storage, messageIds: readonly number[]): void {
-  for (const id of messageIds) {
-    const marked = markRefusedPictures(storage.messages.get(id)?.attachments ?? []);
-    if (marked !== undefined) storage.messages.updateAttachments(id, marked);
-  }
 }
 
 /** Replying to one of our earlier messages continues the conversation from that point. */

@@ -3,7 +3,7 @@ import { classifyDocument } from '../media/classify-document.js';
 import { MediaError } from '../media/errors.js';
 import type { ReadAttachments } from '../media/read-attachments.js';
 import type { ImageInput } from '../providers/image-input.js';
-import type { MessageRecord } from '../storage/messages.js';
+import type { MessageRecord, MessageRepository } from '../storage/messages.js';
 
 /** Stands in for a picture older than the most recent ones sent, or one Telegram no longer serves. */
 export const OLDER_PICTURE = '[an earlier picture, not shown again]';
@@ -56,8 +56,22 @@ export function picturePlaceholders(
   ];
 }
 
+/**
+ * Marks every picture of these user messages refused (they went with a request a provider refused
+ * with a 400), so later turns send a placeholder instead of failing the same way again.
+ */
+export function markPicturesRefused(
+  messages: Pick<MessageRepository, 'get' | 'updateAttachments'>,
+  messageIds: readonly number[],
+): void {
+  for (const id of messageIds) {
+    const marked = markRefusedPictures(messages.get(id)?.attachments ?? []);
+    if (marked !== undefined) messages.updateAttachments(id, marked);
+  }
+}
+
 /** The attachments with every picture marked refused; undefined when there is none to mark. */
-export function markRefusedPictures(attachments: readonly Attachment[]): Attachment[] | undefined {
+function markRefusedPictures(attachments: readonly Attachment[]): Attachment[] | undefined {
   if (!attachments.some(sendable)) return undefined;
   return attachments.map((attachment) =>
     sendable(attachment) ? { ...attachment, refused: true as const } : attachment,
