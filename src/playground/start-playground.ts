@@ -177,7 +177,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         sendFile: (input) => {
           const chat = requireChat(input.chatId);
           const caption = input.caption?.trim() ? input.caption : undefined;
-          const common = { chat, from: user.id, ...(caption === undefined ? {} : { caption }) };
+          const common = {
+            chat,
+            from: user.id,
+            ...(caption === undefined ? {} : { caption }),
+            ...(input.mediaGroupId === undefined ? {} : { mediaGroupId: input.mediaGroupId }),
+          };
           const isPicture = /^image\/(jpeg|png|webp|gif)$/.test(input.mimeType);
           if (isPicture && input.width !== undefined && input.height !== undefined) {
             const photoSizes = [{ bytes: input.bytes, width: input.width, height: input.height }];

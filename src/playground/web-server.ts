@@ -18,6 +18,7 @@ export interface PlaygroundActions {
     caption?: string;
     width?: number;
     height?: number;
+    mediaGroupId?: string;
   }): unknown;
   /** The picture a message shows (for the chat's preview); undefined when it has none. */
   picture(input: {

@@ -237,6 +237,24 @@ describe.skipIf(!runnable)('playground in a browser', () => {
       );
       await shot('05b-picture-answered');
 
+      // Two pictures at once are an album: one question, one answer about both.
+      await page.fill('#input', 'Which is wider?');
+      await page.setInputFiles('#attach-input', [
+        { name: 'a.png', mimeType: 'image/png', buffer: encodeSolidPng(30, 20, [10, 120, 200]) },
+        { name: 'b.png', mimeType: 'image/png', buffer: encodeSolidPng(50, 20, [200, 120, 10]) },
+      ]);
+      await page.waitForFunction(
+        () => {
+          const text = [...document.querySelectorAll('#messages .msg.in:not(.draft) .text')].at(
+            -1,
+          )?.textContent;
+          return text?.includes('picture 2') === true && text.includes('Which is wider?');
+        },
+        undefined,
+        POLL,
+      );
+      await expect(page.locator('#messages .msg.out img.picture').count()).resolves.toBeGreaterThanOrEqual(3);
+
       // A text file has no picture: its preview request is answered 404 and the image removed.
       await page.setInputFiles('#attach-input', {
         name: 'notes.txt',

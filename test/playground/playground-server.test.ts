@@ -202,6 +202,52 @@ describe('playground server', () => {
     );
   });
 
+  it('sends several pictures as one album, answered once, in the group too', async () => {
+    for (const chatId of [playground.privateChatId, playground.groupChatId]) {
+      const before = playground.emulator.lastBotMessage(chatId)?.messageId ?? 0;
+      const mediaGroupId = `album-${chatId}`;
+      for (const [index, rgb] of (
+        [
+          [200, 0, 0],
+          [0, 200, 0],
+        ] as const
+      ).entries()) {
+        const png = encodeSolidPng(20 + index, 10, [...rgb]);
+        const sent = await call('/api/send-file', {
+          body: {
+            chatId,
+            fileName: `p${index}.png`,
+            mimeType: 'image/png',
+            dataBase64: png.toString('base64'),
+            width: 20 + index,
+            height: 10,
+            mediaGroupId,
+            // The page puts the caption (with the mention, in a group) on the first picture only.
+            ...(index === 0 ? { caption: '@streamgram_playground_bot compare' } : {}),
+          },
+        });
+        expect(sent.status).toBe(200);
+      }
+      const answer = await playground.emulator.waitFor(
+        () => {
+          const message = playground.emulator.lastBotMessage(chatId);
+          return message !== undefined && message.messageId > before && message.text?.includes('You asked')
+            ? message.text
+            : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(answer).toContain('picture 1: image/png, ');
+      expect(answer).toContain('20×10 px');
+      expect(answer).toContain('picture 2: image/png, ');
+      expect(answer).toContain('21×10 px');
+      const answers = playground.emulator
+        .visibleMessages(chatId)
+        .filter((message) => message.from === 'bot' && message.messageId > before);
+      expect(answers).toHaveLength(1);
+    }
+  });
+
   it('switches limits and injects faults, announcing both', async () => {
     const seen = readEvents((events) =>
       events.some(
