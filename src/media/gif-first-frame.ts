@@ -2,8 +2,12 @@ import { GifReader } from 'omggif';
 import { encodeRgbaPng } from './encode-png.js';
 import { MediaError } from './errors.js';
 
-/** Larger canvases are refused before decoding: 4 bytes a pixel must stay a sane amount of memory. */
-export const MAX_GIF_PIXELS = 4096 * 4096;
+/**
+ * Larger canvases are refused before decoding: decoding and compressing 4 bytes a pixel blocks the
+ * event loop (every other chat's stream) for longer than a picture is worth; providers scale
+ * pictures down to about this size anyway.
+ */
+export const MAX_GIF_PIXELS = 2048 * 2048;
 
 /**
  * A GIF's first frame as a PNG. Providers take still pictures (OpenAI refuses animated GIFs), and
@@ -17,8 +21,12 @@ export function gifFirstFrame(bytes: Uint8Array): Buffer {
     throw new MediaError('bad-picture', 'the picture is a damaged GIF', { cause: error });
   }
   const { width, height } = reader;
-  if (width * height > MAX_GIF_PIXELS || reader.numFrames() === 0) {
-    throw new MediaError('bad-picture', `the picture is a GIF of ${width}×${height} we cannot take`);
+  if (reader.numFrames() === 0) throw new MediaError('bad-picture', 'the picture is a GIF without frames');
+  if (width * height > MAX_GIF_PIXELS) {
+    throw new MediaError(
+      'too-large',
+      `the picture is a GIF of ${width}×${height}, over ${MAX_GIF_PIXELS} pixels`,
+    );
   }
   const pixels = new Uint8Array(width * height * 4);
   try {

@@ -24,5 +24,10 @@ describe('gifFirstFrame', () => {
     huge.writeUInt16LE(0xffff, 6);
     huge.writeUInt16LE(0xffff, 8);
     expect(() => gifFirstFrame(huge)).toThrow(/GIF of 65535×65535/);
+    try {
+      gifFirstFrame(huge);
+    } catch (error) {
+      expect((error as MediaError).kind).toBe('too-large');
+    }
   });
 });
