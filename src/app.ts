@@ -22,6 +22,7 @@ import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
 import { createRateGate } from './streaming/delivery/rate-gate.js';
 import { createPartRenderer } from './streaming/render/index.js';
+import { createChatActivity } from './telegram/chat-activity.js';
 import { createBot } from './telegram/create-bot.js';
 import { createFeatures } from './telegram/features/index.js';
 import { telegramFileApi } from './telegram/file-api.js';
@@ -166,6 +167,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger,
     readAttachments,
     maxImages: config.media.maxImages,
+    chatActivity: createChatActivity({
+      send: (chatId, threadId) =>
+        bot.api.sendChatAction(
+          chatId,
+          'typing',
+          threadId === undefined ? {} : { message_thread_id: threadId },
+        ),
+      logger,
+    }),
   });
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),

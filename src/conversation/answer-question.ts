@@ -3,20 +3,21 @@ import type { Logger } from '../logger.js';
 import type { Attachment } from '../media/attachment.js';
 import type { ReadAttachments } from '../media/read-attachments.js';
 import { ProviderAbortedError } from '../providers/errors.js';
-import type { ModelProvider, Usage } from '../providers/types.js';
+import type { ChatMessage, ModelProvider, Usage } from '../providers/types.js';
 import { StorageError } from '../storage/errors.js';
 import type { FinishedStatus } from '../storage/messages.js';
 import type { Storage } from '../storage/storage.js';
 import type { DeliveryEngine, DeliveryResult, DeliveryStats } from '../streaming/delivery/types.js';
 import type { InlineKeyboard } from '../streaming/telegram-sink.js';
+import type { ChatActivity } from '../telegram/chat-activity.js';
 import { type ToolSource, toolsFor } from '../tools/types.js';
 import type { ActiveAnswers, StopReason } from './active-answers.js';
 import { appendMessage, buildHistory } from './build-history.js';
-import { describeFailure } from './describe-failure.js';
+import { describeFailure, isPictureRefusal } from './describe-failure.js';
 import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
-import { loadHistoryImages } from './history-images.js';
-import { quoteTranscripts, readQuestion } from './read-question.js';
+import { markPicturesRefused } from './history-images.js';
+import { quoteTranscripts, readTurn } from './read-question.js';
 import { createStreamedAnswer, relayAnswerEvents } from './relay-answer-events.js';
 import { streamWithTools, type ToolLoopSettings, type ToolTranscript } from './stream-with-tools.js';
 import { trimHistory } from './trim-history.js';
@@ -70,6 +71,8 @@ export interface AnswerQuestionDeps {
   readAttachments?: ReadAttachments;
   /** Most pictures sent in one request, the newest first; older ones become a short placeholder. */
   maxImages: number;
+  /** "typing…" while attachments are fetched and read, before the answer's own delivery starts. */
+  chatActivity?: ChatActivity;
   now?: () => number;
 }
 
@@ -101,27 +104,24 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
     const chain =
       parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
-    const read = await readQuestion(question, deps.readAttachments, deps.shutdownSignal);
+    const { read, pictures } = await readTurn(question, chain, {
+      readAttachments: deps.readAttachments,
+      maxImages: deps.maxImages,
+      chatActivity: deps.chatActivity,
+      signal: deps.shutdownSignal,
+    });
     const asked = read.message;
     const budget = deps.context.byModel.get(model.id) ?? deps.context.defaultTokens;
     const fixed =
       estimateTokens(system) +
       estimateTokens(asked.content) +
-      estimateImageTokens(asked.images?.length ?? 0, model.provider) +
+      estimateImageTokens(asked.images ?? [], model.provider) +
       2 * MESSAGE_OVERHEAD_TOKENS;
-    const maxImages = Math.max(0, deps.maxImages - (asked.images?.length ?? 0));
-    const pictures = await loadHistoryImages(chain, {
-      maxImages,
-      readAttachments: deps.readAttachments,
-      signal: deps.shutdownSignal,
-    });
-    const trimmed = trimHistory(
-      buildHistory(chain, pictures),
-      Math.max(0, budget - fixed),
-      estimateImageTokens(1, model.provider),
+    const trimmed = trimHistory(buildHistory(chain, pictures), Math.max(0, budget - fixed), (image) =>
+      estimateImageTokens([image], model.provider),
     );
     const messages = appendMessage(trimmed.messages, asked);
-    const { assistantId } = storage.transaction(() => {
+    const { assistantId, userMessageId } = storage.transaction(() => {
       const userMessageId = storage.messages.insertUserMessage({
         chatId: question.chat.id,
         userId: question.user.id,
@@ -141,7 +141,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         threadId: question.threadId ?? null,
       });
       storage.chats.setHead(question.chat.id, id);
-      return { assistantId: id };
+      return { assistantId: id, userMessageId };
     });
 
     const answerLog = log.child({ model: model.id, answer: assistantId });
@@ -185,6 +185,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     const { streamed } = answer;
     let status: FinishedStatus = 'complete';
     let notice: string | undefined;
+    /** User messages whose pictures went with a request the provider refused. */
+    let refusedPictureMessages: number[] = [];
     try {
       const thinkingBudgetTokens = deps.thinkingTokens.get(model.id);
       const request = {
@@ -201,14 +203,15 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       );
       if (streamed.cutShort) notice = '✂️ The answer reached the length limit.';
     } catch (error) {
+      if (isPictureRefusal(error, withImages(messages)) && streamed.text === '') {
+        refusedPictureMessages = [userMessageId, ...pictures.keys()];
+      }
       ({ status, notice } = classifyEnd(
         error,
         {
           stopped: stop.signal.aborted ? stopReason : undefined,
           shown: streamed.text !== '',
-          withImages: messages.some(
-            (message) => message.role === 'user' && (message.images?.length ?? 0) > 0,
-          ),
+          withImages: withImages(messages),
         },
         model.id,
       ));
@@ -242,6 +245,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           model: model.model,
           usage,
         });
+        // The refused request's pictures become placeholders, or every later question would fail too.
+        markPicturesRefused(storage.messages, refusedPictureMessages);
         for (const transcript of read.transcripts) {
           storage.usage.record({
             userId: question.user.id,
@@ -271,6 +276,10 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     );
     return { status, model, delivery: result, stats: delivery.stats, usage };
   };
+}
+
+function withImages(messages: readonly ChatMessage[]): boolean {
+  return messages.some((message) => message.role === 'user' && (message.images?.length ?? 0) > 0);
 }
 
 /** Replying to one of our earlier messages continues the conversation from that point. */

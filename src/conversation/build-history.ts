@@ -1,7 +1,7 @@
 import type { ImageInput } from '../providers/image-input.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { MessageRecord } from '../storage/messages.js';
-import { OLDER_PICTURE, picturesLeftOut } from './history-images.js';
+import { picturePlaceholders } from './history-images.js';
 
 /**
  * The stored chain (oldest first) as the model should see it: answers as the user saw them
@@ -20,7 +20,7 @@ export function buildHistory(
       const answer = chain[index + 1];
       if (answer?.role === 'assistant' && answer.status === 'error') continue;
       const shown = images.get(message.id) ?? [];
-      const placeholders = Array.from({ length: picturesLeftOut(message, images) }, () => OLDER_PICTURE);
+      const placeholders = picturePlaceholders(message, images);
       appendMessage(history, {
         role: 'user',
         content: [...placeholders, message.content].filter((part) => part !== '').join('\n'),

@@ -36,14 +36,23 @@ export function describeFailure(
   if (error instanceof ProviderContextTooLongError) {
     return `This conversation is too long for ${modelId}. Start a new one with /new.`;
   }
-  if (error instanceof ProviderError && context.withImages && error.status === 400) {
-    // A 400 on a request with pictures is almost always the picture (format, size, content policy).
+  if (isPictureRefusal(error, context.withImages === true)) {
     return `${modelId} refused the picture. Try another picture, or another model with /model.`;
   }
   if (error instanceof ProviderError) {
     return `${error.provider} refused the request for ${modelId}. Try another model with /model.`;
   }
   return 'Something went wrong on our side. Try again.';
+}
+
+/** A 400 on a request with pictures is almost always a picture (format, size, content policy). */
+export function isPictureRefusal(error: unknown, withImages: boolean): boolean {
+  return (
+    withImages &&
+    error instanceof ProviderError &&
+    error.status === 400 &&
+    !(error instanceof ProviderContextTooLongError)
+  );
 }
 
 function formatWait(seconds: number): string {

@@ -1,3 +1,4 @@
+import type { ImageInput } from '../providers/image-input.js';
 import type { ChatMessage } from '../providers/types.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
 
@@ -17,9 +18,10 @@ export interface TrimmedHistory {
 export function trimHistory(
   history: readonly ChatMessage[],
   budgetTokens: number,
-  /** Estimated prompt tokens of one picture (see estimateImageTokens). */
-  tokensPerImage = 0,
+  /** Estimated prompt tokens of a picture (see estimateImageTokens); a number for every picture alike. */
+  tokensPerImage: number | ImageTokens = 0,
 ): TrimmedHistory {
+  const imageTokens: ImageTokens = typeof tokensPerImage === 'number' ? () => tokensPerImage : tokensPerImage;
   const turns: { messages: ChatMessage[]; tokens: number }[] = [];
   for (const message of history) {
     if (message.role === 'user') turns.push({ messages: [message], tokens: 0 });
@@ -27,10 +29,10 @@ export function trimHistory(
     // else: an answer whose question is older than the stored chain; it is dropped.
   }
   for (const turn of turns) {
-    turn.tokens = turnTokens(turn.messages, tokensPerImage);
+    turn.tokens = turnTokens(turn.messages, imageTokens);
   }
 
-  shrinkOldToolResults(turns, budgetTokens, tokensPerImage);
+  shrinkOldToolResults(turns, budgetTokens, imageTokens);
 
   let tokens = 0;
   let first = turns.length;
@@ -46,14 +48,17 @@ export function trimHistory(
 
 const TRIMMED_RESULT = '[an older tool result, left out to save room]';
 
-function turnTokens(messages: readonly ChatMessage[], tokensPerImage: number): number {
+type ImageTokens = (image: ImageInput) => number;
+
+function turnTokens(messages: readonly ChatMessage[], imageTokens: ImageTokens): number {
   return messages.reduce((sum, message) => {
     const calls = message.role === 'assistant' ? JSON.stringify(message.toolCalls ?? []) : '';
-    const images = message.role === 'user' ? (message.images?.length ?? 0) : 0;
+    const images = message.role === 'user' ? (message.images ?? []) : [];
+    const pictures = images.reduce((total, image) => total + imageTokens(image), 0);
     return (
       sum +
       estimateTokens(message.content) +
-      images * tokensPerImage +
+      pictures +
       (calls === '[]' ? 0 : estimateTokens(calls)) +
       MESSAGE_OVERHEAD_TOKENS
     );
@@ -67,7 +72,7 @@ function turnTokens(messages: readonly ChatMessage[], tokensPerImage: number): n
 function shrinkOldToolResults(
   turns: { messages: ChatMessage[]; tokens: number }[],
   budgetTokens: number,
-  tokensPerImage: number,
+  imageTokens: ImageTokens,
 ): void {
   let total = turns.reduce((sum, turn) => sum + turn.tokens, 0);
   for (const turn of turns.slice(0, -1)) {
@@ -78,7 +83,7 @@ function shrinkOldToolResults(
       message.role === 'tool' ? { ...message, content: TRIMMED_RESULT } : message,
     );
     const before = turn.tokens;
-    turn.tokens = turnTokens(turn.messages, tokensPerImage);
+    turn.tokens = turnTokens(turn.messages, imageTokens);
     total -= before - turn.tokens;
   }
 }

@@ -57,7 +57,7 @@ export interface InlineKeyboardMarkup {
 /** Any reply_markup the bot passed; only inline keyboards are shown on (and returned with) messages. */
 export type ReplyMarkup = InlineKeyboardMarkup | Record<string, unknown>;
 
-export type MediaKind = 'photo' | 'voice' | 'audio' | 'video_note' | 'sticker' | 'document';
+export type MediaKind = 'photo' | 'voice' | 'audio' | 'video_note' | 'sticker' | 'document' | 'animation';
 
 export interface ApiMessage {
   message_id: number;

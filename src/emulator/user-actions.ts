@@ -33,6 +33,8 @@ export interface UserMediaInput {
   file?: MediaFileInput;
   /** Albums: the updates of one album share this id. */
   mediaGroupId?: string;
+  /** An animation's thumbnail, as Telegram makes it from the first frame. */
+  thumbnail?: PhotoSizeInput;
 }
 
 export interface PressButtonInput {

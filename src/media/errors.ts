@@ -5,8 +5,11 @@
  * - `cut`: the download ended before all announced bytes arrived.
  * - `too-large`: over Telegram's 20 MB download limit or our own limit.
  * - `empty`: the file has no bytes.
- * - `unsupported`: a type we cannot read (an archive, a program, a corrupt image).
- * - `transcription`: the speech-to-text endpoint failed or heard nothing.
+ * - `bad-picture`: not a JPEG, PNG, WebP or GIF after all, or a damaged one.
+ * - `bad-pdf`: a PDF that cannot be opened; `scanned-pdf`: one without a text layer.
+ * - `not-text`: a file named like text whose bytes are not.
+ * - `transcription`: the speech-to-text endpoint failed (or none is configured).
+ * - `heard-nothing`: the transcription came back empty.
  */
 export type MediaFailureKind =
   | 'get-file'
@@ -14,8 +17,12 @@ export type MediaFailureKind =
   | 'cut'
   | 'too-large'
   | 'empty'
-  | 'unsupported'
-  | 'transcription';
+  | 'bad-picture'
+  | 'bad-pdf'
+  | 'scanned-pdf'
+  | 'not-text'
+  | 'transcription'
+  | 'heard-nothing';
 
 /** A file that could not be fetched or read; the message never holds the bot token or a file URL. */
 export class MediaError extends Error {

@@ -8,6 +8,6 @@ export async function extractPdfText(bytes: Uint8Array): Promise<string> {
     const { text } = await extractText(pdf, { mergePages: true });
     return text.trim();
   } catch (error) {
-    throw new MediaError('unsupported', 'the PDF could not be read', { cause: error });
+    throw new MediaError('bad-pdf', 'the PDF could not be read', { cause: error });
   }
 }

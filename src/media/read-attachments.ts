@@ -5,6 +5,7 @@ import { detectImageType } from './detect-image-type.js';
 import type { DownloadTelegramFile } from './download-telegram-file.js';
 import { MediaError } from './errors.js';
 import { extractPdfText } from './extract-pdf-text.js';
+import { gifFirstFrame } from './gif-first-frame.js';
 import type { TranscribeAudio, Transcript } from './transcribe-audio.js';
 
 /** Fetches and reads every attachment; throws a MediaError the user can be told about. */
@@ -37,7 +38,7 @@ export function createAttachmentReader(deps: {
       if (attachment.kind === 'audio') {
         if (deps.transcribe === undefined) throw new MediaError('transcription', 'no transcription model');
         const transcript = await deps.transcribe(bytes, attachment.fileName, signal);
-        if (transcript.text === '') throw new MediaError('transcription', 'the transcription heard nothing');
+        if (transcript.text === '') throw new MediaError('heard-nothing', 'the transcription heard nothing');
         transcripts.push(transcript);
         texts.push(transcript.text);
         continue;
@@ -49,10 +50,9 @@ export function createAttachmentReader(deps: {
       }
       const text = kind === 'pdf' ? await extractPdfText(bytes) : decodeText(bytes);
       if (text.trim() === '') {
-        throw new MediaError(
-          'unsupported',
-          kind === 'pdf' ? 'the PDF has no text layer (a scan?)' : 'the file has no text',
-        );
+        throw kind === 'pdf'
+          ? new MediaError('scanned-pdf', 'the PDF has no text layer (a scan?)')
+          : new MediaError('empty', 'the file has only blank space');
       }
       if (text.length > deps.maxDocumentChars) {
         throw new MediaError(
@@ -69,12 +69,14 @@ export function createAttachmentReader(deps: {
 function toImage(bytes: Buffer): ImageInput {
   const mediaType = detectImageType(bytes);
   if (mediaType === undefined)
-    throw new MediaError('unsupported', 'the picture is not a JPEG, PNG, WebP or GIF');
+    throw new MediaError('bad-picture', 'the picture is not a JPEG, PNG, WebP or GIF');
+  // An animation goes as its first frame: a still picture every provider takes.
+  if (mediaType === 'image/gif') return { mediaType: 'image/png', data: gifFirstFrame(bytes) };
   return { mediaType, data: bytes };
 }
 
 function decodeText(bytes: Buffer): string {
   // A NUL byte means binary content, whatever the file name says.
-  if (bytes.includes(0)) throw new MediaError('unsupported', 'the file is not text');
+  if (bytes.includes(0)) throw new MediaError('not-text', 'the file is not text');
   return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 }

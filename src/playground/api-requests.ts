@@ -23,6 +23,8 @@ export const apiRequests = {
     /** A picture's size, measured by the page: it is then sent as a photo, else as a file. */
     width: z.number().int().positive().max(20_000).optional(),
     height: z.number().int().positive().max(20_000).optional(),
+    /** Pictures sent together from the page: one album. */
+    mediaGroupId: z.string().min(1).max(64).optional(),
   }),
   press: z.object({ chatId, messageId: z.number().int().positive(), data: z.string().min(1).max(64) }),
   stopDraft: z.object({ chatId, draftId: z.number().int() }),

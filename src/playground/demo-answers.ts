@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../providers/types.js';
-import { describeDemoAttachments } from './demo-media-answer.js';
+import { describeDemoAttachments, describeDemoEarlierPictures } from './demo-media-answer.js';
 
 /** What the demo model will "write": optional reasoning first, then the Markdown answer. */
 export interface DemoScript {
@@ -32,6 +32,9 @@ export function composeDemoAnswer(request: ChatRequest, options: { thinking: boo
   if (attachments !== undefined) return { text: attachments };
   const question = lastUser?.content ?? '';
   const topic = pickDemoTopic(question);
+  const earlierPictures =
+    topic === 'default' ? describeDemoEarlierPictures(request.messages, question) : undefined;
+  if (earlierPictures !== undefined) return { text: earlierPictures };
   const text = ANSWERS[topic](question);
   if (!options.thinking) return { text };
   return { reasoning: reasoningFor(topic, question, request.messages.length), text };

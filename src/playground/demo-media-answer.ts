@@ -24,10 +24,45 @@ export function describeDemoAttachments(message: ChatMessage | undefined): strin
       `- file **${name}**: ${words.length} words, starting “${start}${words.length > 12 ? '…' : ''}”`,
     );
   }
-  const question = message.content.replace(/^File: [\s\S]*?\n"""\n\n?/, '').trim();
+  // The file block is `File: name`, a line of three quotes, the text, three quotes; the question follows.
+  const question = message.content.replace(/^File: [^\n]*\n"""\n[\s\S]*?\n"""(\n\n)?/, '').trim();
   lines.push(
     '',
     question ? `You asked: “${question}”. A real model would answer that now.` : 'Ask me something about it!',
+  );
+  return lines.join('\n');
+}
+
+/**
+ * For a follow-up question in a conversation with pictures: what the demo still gets of them (the
+ * most recent ones sent again, older or refused ones as a placeholder), so the history path shows.
+ */
+export function describeDemoEarlierPictures(
+  messages: readonly ChatMessage[],
+  question: string,
+): string | undefined {
+  const earlier = messages.slice(0, -1);
+  const images = earlier.reduce((count, m) => count + (m.role === 'user' ? (m.images?.length ?? 0) : 0), 0);
+  const placeholders = earlier.reduce(
+    (count, m) =>
+      count + (m.role === 'user' ? (m.content.match(/^\[an earlier picture[^\]]*\]$/gm)?.length ?? 0) : 0),
+    0,
+  );
+  if (images === 0 && placeholders === 0) return undefined;
+  const lines = [
+    `You asked: “${question.trim()}”.`,
+    '',
+    'I am the offline demo model; with this question I also got:',
+  ];
+  if (images > 0)
+    lines.push(`- **${images}** earlier picture${images === 1 ? '' : 's'} of this conversation, sent again`);
+  if (placeholders > 0)
+    lines.push(
+      `- **${placeholders}** placeholder${placeholders === 1 ? '' : 's'} for older pictures not sent again`,
+    );
+  lines.push(
+    '',
+    'A real model would answer with those pictures in mind. /new starts a conversation without them.',
   );
   return lines.join('\n');
 }

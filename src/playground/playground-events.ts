@@ -5,6 +5,7 @@ import type {
   ChatView,
   DraftState,
   InlineKeyboardMarkup,
+  MediaKind,
   MessageState,
   RateLimits,
   TimelineEvent,
@@ -38,6 +39,8 @@ export interface MessageView {
   replyMarkup?: InlineKeyboardMarkup;
   replyToMessageId?: number;
   editCount: number;
+  /** What the message carries besides text (`photo`, `document`, ...): the page previews pictures. */
+  media?: MediaKind;
 }
 
 export interface DraftView {
@@ -130,6 +133,7 @@ export function toMessageView(message: MessageState): MessageView {
   const keyboard = message.replyMarkup as InlineKeyboardMarkup | undefined;
   if (keyboard !== undefined && Array.isArray(keyboard.inline_keyboard)) view.replyMarkup = keyboard;
   if (message.replyToMessageId !== undefined) view.replyToMessageId = message.replyToMessageId;
+  if (message.media !== undefined) view.media = message.media;
   return view;
 }
 

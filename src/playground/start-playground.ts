@@ -18,6 +18,7 @@ import {
   type DemoProviderOptions,
 } from './demo-provider.js';
 import { createFaultController, type FaultController } from './fault-controller.js';
+import { messagePicture } from './message-picture.js';
 import { createPlaygroundConfig } from './playground-config.js';
 import { createPlaygroundHub, type PlaygroundHub } from './playground-hub.js';
 import { startWebServer, type WebServer } from './web-server.js';
@@ -176,7 +177,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         sendFile: (input) => {
           const chat = requireChat(input.chatId);
           const caption = input.caption?.trim() ? input.caption : undefined;
-          const common = { chat, from: user.id, ...(caption === undefined ? {} : { caption }) };
+          const common = {
+            chat,
+            from: user.id,
+            ...(caption === undefined ? {} : { caption }),
+            ...(input.mediaGroupId === undefined ? {} : { mediaGroupId: input.mediaGroupId }),
+          };
           const isPicture = /^image\/(jpeg|png|webp|gif)$/.test(input.mimeType);
           if (isPicture && input.width !== undefined && input.height !== undefined) {
             const photoSizes = [{ bytes: input.bytes, width: input.width, height: input.height }];
@@ -186,6 +192,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           const kind = input.mimeType.startsWith('audio/') ? 'audio' : 'document';
           return emulator.userSendsMedia({ ...common, kind, file, fileName: input.fileName });
         },
+        picture: (input) =>
+          messagePicture(emulator.message(requireChat(input.chatId), input.messageId), (fileId) =>
+            emulator.fileBytes(fileId),
+          ),
         stopDraft: (input) =>
           emulator.stopGeneration({ chat: requireChat(input.chatId), draftId: input.draftId }),
       },

@@ -18,7 +18,13 @@ export interface PlaygroundActions {
     caption?: string;
     width?: number;
     height?: number;
+    mediaGroupId?: string;
   }): unknown;
+  /** The picture a message shows (for the chat's preview); undefined when it has none. */
+  picture(input: {
+    chatId: number;
+    messageId: number;
+  }): { bytes: Uint8Array; contentType: string } | undefined;
 }
 
 export interface WebServerDeps {
@@ -77,9 +83,24 @@ export async function startWebServer(deps: WebServerDeps): Promise<WebServer> {
     response.on('error', end);
   };
 
+  const servePicture = (match: RegExpExecArray, response: ServerResponse) => {
+    const found = deps.actions.picture({ chatId: Number(match[1]), messageId: Number(match[2]) });
+    if (found === undefined) throw new ApiRequestError(404, 'that message has no picture');
+    response.writeHead(200, {
+      'content-type': found.contentType,
+      'content-length': found.bytes.length,
+      // A message's picture never changes.
+      'cache-control': 'private, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    });
+    response.end(found.bytes);
+  };
+
   const handleApi = async (path: string, request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' && path === '/api/state') return json(response, 200, deps.hub.snapshot());
     if (request.method === 'GET' && path === '/api/events') return openEventStream(request, response);
+    const picture = /^\/api\/picture\/(-?\d{1,20})\/(\d{1,12})$/.exec(path);
+    if (request.method === 'GET' && picture !== null) return servePicture(picture, response);
     if (request.method !== 'POST')
       throw new ApiRequestError(405, `${request.method} ${path} is not supported`);
     // A JSON content type cannot be sent cross-origin without a CORS preflight, which we never grant.

@@ -98,6 +98,8 @@ export interface MessageRepository {
   findStreaming(): MessageRecord[];
   /** At start, marks every `streaming` answer as `interrupted`; returns how many. */
   markStreamingAsInterrupted(now: number): number;
+  /** Replaces a user message's attachments (e.g. marking a picture a provider refused). */
+  updateAttachments(id: number, attachments: readonly Attachment[]): boolean;
 }
 
 interface MessageRow {
@@ -199,6 +201,10 @@ export function createMessageRepository(
     `UPDATE messages SET status = 'interrupted', finished_at = max(created_at, ?) WHERE status = 'streaming'`,
   );
 
+  const attachmentsOf = db.prepare<{ id: number; attachments: string | null }>(
+    `UPDATE messages SET attachments = @attachments WHERE id = @id AND role = 'user'`,
+  );
+
   return {
     insertUserMessage(message) {
       return withStorageErrors('messages.insertUserMessage', () => {
@@ -277,6 +283,12 @@ export function createMessageRepository(
     },
     markStreamingAsInterrupted(at) {
       return withStorageErrors('messages.markStreamingAsInterrupted', () => interrupt.run(at).changes);
+    },
+    updateAttachments(id, attachments) {
+      return withStorageErrors('messages.updateAttachments', () => {
+        const json = attachments.length > 0 ? JSON.stringify(attachments) : null;
+        return attachmentsOf.run({ id, attachments: json }).changes > 0;
+      });
     },
   };
 }

@@ -2,11 +2,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeSolidPng } from '../../src/emulator/index.js';
 import { type Playground, startPlayground } from '../../src/playground/start-playground.js';
 
 // The page's globals, for the functions that run inside the browser (the project's lib has no DOM).
 interface PageElement {
   textContent: string | null;
+  /** Images only. */
+  complete?: boolean;
+  naturalWidth?: number;
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): Iterable<PageElement>;
 }
@@ -221,6 +225,80 @@ describe.skipIf(!runnable)('playground in a browser', () => {
       await expect(record.textContent()).resolves.toMatch(/^🔧 calculator · "12 \* \(3 \+ 4\)" ✓ \d+\.\d s$/);
       await page.waitForSelector('#answers tr.tools >> text=calculator ✓', WAIT);
       await shot('05b-tool-call');
+    },
+    STEP_MS,
+  );
+
+  it(
+    'attaches a picture: the chat shows it above its caption and the demo model describes it',
+    async () => {
+      await page.fill('#input', 'What colour is this?');
+      await page.setInputFiles('#attach-input', {
+        name: 'square.png',
+        mimeType: 'image/png',
+        buffer: encodeSolidPng(160, 120, [230, 90, 30]),
+      });
+      const picture = page.locator('#messages .msg.out img.picture').last();
+      await picture.waitFor(WAIT);
+      await page.waitForFunction(
+        () => {
+          const image = [...document.querySelectorAll('#messages .msg.out img.picture')].at(-1);
+          return image?.complete === true && image.naturalWidth === 160;
+        },
+        undefined,
+        POLL,
+      );
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('#messages .msg.in:not(.draft) .text')]
+            .at(-1)
+            ?.textContent?.includes('160×120 px') === true,
+        undefined,
+        POLL,
+      );
+      await expect(page.locator('#messages .msg.out').last().textContent()).resolves.toContain(
+        'What colour is this?',
+      );
+      await shot('05c-picture-answered');
+
+      // Two pictures at once are an album: one question, one answer about both.
+      await page.fill('#input', 'Which is wider?');
+      await page.setInputFiles('#attach-input', [
+        { name: 'a.png', mimeType: 'image/png', buffer: encodeSolidPng(30, 20, [10, 120, 200]) },
+        { name: 'b.png', mimeType: 'image/png', buffer: encodeSolidPng(50, 20, [200, 120, 10]) },
+      ]);
+      await page.waitForFunction(
+        () => {
+          const text = [...document.querySelectorAll('#messages .msg.in:not(.draft) .text')].at(
+            -1,
+          )?.textContent;
+          return text?.includes('picture 2') === true && text.includes('Which is wider?');
+        },
+        undefined,
+        POLL,
+      );
+      await expect(page.locator('#messages .msg.out img.picture').count()).resolves.toBeGreaterThanOrEqual(3);
+
+      // A text file has no picture: its preview request is answered 404 and the image removed.
+      await page.setInputFiles('#attach-input', {
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('Plain words in a file.'),
+      });
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('#messages .msg.in:not(.draft) .text')]
+            .at(-1)
+            ?.textContent?.includes('notes.txt') === true,
+        undefined,
+        POLL,
+      );
+      await page.waitForFunction(
+        () => document.querySelector('#messages .msg.out:nth-last-child(2) img.picture') === null,
+        undefined,
+        POLL,
+      );
+      expect(pageErrors).toEqual([]);
     },
     STEP_MS,
   );

@@ -188,6 +188,14 @@ describe('playground server', () => {
     expect(answer).toContain('image/png');
     expect(answer).toContain('48×32 px');
     expect(answer).toContain('What is this?');
+    // The chat view previews the picture from the message itself.
+    const messageId = (JSON.parse(sent.text) as { message: { message_id: number } }).message.message_id;
+    const picture = await fetch(`${playground.url}api/picture/${chatId}/${messageId}`);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await picture.arrayBuffer()).equals(png)).toBe(true);
+    expect((await call(`/api/picture/${chatId}/${messageId + 1}`)).status).toBe(404);
+    expect((await call(`/api/picture/12345/${messageId}`)).status).toBe(404);
 
     const file = await call('/api/send-file', {
       body: {
@@ -198,6 +206,9 @@ describe('playground server', () => {
       },
     });
     expect(file.status).toBe(200);
+    const fileMessage = (JSON.parse(file.text) as { message: { message_id: number } }).message.message_id;
+    // A text file has no picture to preview.
+    expect((await call(`/api/picture/${chatId}/${fileMessage}`)).status).toBe(404);
     await playground.emulator.waitFor(
       () => (playground.emulator.lastBotMessage(chatId)?.text?.includes('notes.txt') ? true : undefined),
       { timeoutMs: 15_000 },
@@ -205,6 +216,52 @@ describe('playground server', () => {
     expect(playground.emulator.lastBotMessage(chatId)?.text).toContain(
       'starting “Streamgram reads the first',
     );
+  });
+
+  it('sends several pictures as one album, answered once, in the group too', async () => {
+    for (const chatId of [playground.privateChatId, playground.groupChatId]) {
+      const before = playground.emulator.lastBotMessage(chatId)?.messageId ?? 0;
+      const mediaGroupId = `album-${chatId}`;
+      for (const [index, rgb] of (
+        [
+          [200, 0, 0],
+          [0, 200, 0],
+        ] as const
+      ).entries()) {
+        const png = encodeSolidPng(20 + index, 10, [...rgb]);
+        const sent = await call('/api/send-file', {
+          body: {
+            chatId,
+            fileName: `p${index}.png`,
+            mimeType: 'image/png',
+            dataBase64: png.toString('base64'),
+            width: 20 + index,
+            height: 10,
+            mediaGroupId,
+            // The page puts the caption (with the mention, in a group) on the first picture only.
+            ...(index === 0 ? { caption: '@streamgram_playground_bot compare' } : {}),
+          },
+        });
+        expect(sent.status).toBe(200);
+      }
+      const answer = await playground.emulator.waitFor(
+        () => {
+          const message = playground.emulator.lastBotMessage(chatId);
+          return message !== undefined && message.messageId > before && message.text?.includes('You asked')
+            ? message.text
+            : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(answer).toContain('picture 1: image/png, ');
+      expect(answer).toContain('20×10 px');
+      expect(answer).toContain('picture 2: image/png, ');
+      expect(answer).toContain('21×10 px');
+      const answers = playground.emulator
+        .visibleMessages(chatId)
+        .filter((message) => message.from === 'bot' && message.messageId > before);
+      expect(answers).toHaveLength(1);
+    }
   });
 
   it('switches limits and injects faults, announcing both', async () => {

@@ -83,6 +83,25 @@ describe('message repository', () => {
     expect(storage.messages.get(id + 100)).toBeUndefined();
   });
 
+  it('keeps a user message’s attachments and replaces them (a picture marked refused)', () => {
+    const id = storage.messages.insertUserMessage({
+      chatId,
+      userId,
+      parentId: null,
+      content: 'Look',
+      telegramMessageIds: [11],
+      attachments: [{ kind: 'image', fileId: 'photo-1' }],
+    });
+    expect(storage.messages.get(id)?.attachments).toEqual([{ kind: 'image', fileId: 'photo-1' }]);
+    expect(
+      storage.messages.updateAttachments(id, [{ kind: 'image', fileId: 'photo-1', refused: true }]),
+    ).toBe(true);
+    expect(storage.messages.get(id)?.attachments).toEqual([
+      { kind: 'image', fileId: 'photo-1', refused: true },
+    ]);
+    expect(storage.messages.updateAttachments(id + 100, [])).toBe(false);
+  });
+
   it('streams an answer: started empty, progress saved, finished once', () => {
     const q = storage.messages.insertUserMessage({
       chatId,

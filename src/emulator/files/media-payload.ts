@@ -42,6 +42,13 @@ const DEFAULT_FILES: Record<Exclude<MediaKind, 'photo'>, MediaFileInput & { exte
     extension: 'mp4',
   },
   sticker: { bytes: Buffer.from('RIFF\0\0\0\0WEBPVP8 '), mimeType: 'image/webp', extension: 'webp' },
+  // Telegram turns GIFs into silent MP4 animations, with a JPEG thumbnail of the first frame.
+  animation: {
+    bytes: Buffer.from('\0\0\0\u0018ftypmp42 emulated animation'),
+    mimeType: 'video/mp4',
+    extension: 'mp4',
+    fileName: 'animation.gif.mp4',
+  },
   document: {
     bytes: Buffer.from('Hello from a text file.\n'),
     mimeType: 'text/plain',
@@ -61,6 +68,8 @@ export function mediaPayload(
   input: {
     photoSizes?: PhotoSizeInput[] | undefined;
     file?: MediaFileInput | undefined;
+    /** An animation's thumbnail (its first frame); none by default. */
+    thumbnail?: PhotoSizeInput | undefined;
     fileName?: string | undefined;
   },
 ): unknown {
@@ -115,5 +124,33 @@ export function mediaPayload(
       };
     case 'document':
       return { ...base, file_name: fileName, mime_type: file.mimeType };
+    case 'animation':
+      return {
+        ...base,
+        width: 320,
+        height: 240,
+        duration: file.duration ?? 3,
+        file_name: fileName,
+        mime_type: file.mimeType,
+        ...(input.thumbnail === undefined ? {} : { thumbnail: thumbnailOf(files, fileId, input.thumbnail) }),
+      };
   }
+}
+
+function thumbnailOf(files: FileStore, fileId: string, size: PhotoSizeInput) {
+  const id = `${fileId}-thumb`;
+  files.put({
+    fileId: id,
+    fileUniqueId: `u-${id}`,
+    bytes: size.bytes,
+    extension: 'jpg',
+    folder: 'thumbnails',
+  });
+  return {
+    file_id: id,
+    file_unique_id: `u-${id}`,
+    width: size.width,
+    height: size.height,
+    file_size: size.bytes.length,
+  };
 }

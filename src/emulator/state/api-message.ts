@@ -32,6 +32,8 @@ export function toApiMessage(record: ChatRecord, message: StoredMessage, withRep
   }
   if (message.media !== undefined) {
     result[message.media] = message.mediaPayload;
+    // As Telegram does, for bots written before animations existed.
+    if (message.media === 'animation') result.document = message.mediaPayload;
     if (message.mediaGroupId !== undefined) result.media_group_id = message.mediaGroupId;
     if (message.caption !== undefined) {
       result.caption = message.caption;

@@ -242,11 +242,21 @@ async function imageSize(file) {
   }
 }
 
-/** Sends a picture or file; the text typed so far becomes its caption. */
-async function sendFile(file) {
+/**
+ * Sends a picture or file; the text typed so far becomes its caption. Several pictures at once go as
+ * an album (one `media_group_id`, the caption on the first), as Telegram's apps send them.
+ */
+async function sendFiles(list) {
   const chat = currentChat();
-  if (chat === undefined || file === undefined) return;
-  if (file.size > 10 * 1024 * 1024) return toast('The playground takes files up to 10 MB.', true);
+  const files = [...(list ?? [])];
+  if (chat === undefined || files.length === 0) return;
+  if (files.some((file) => file.size > 10 * 1024 * 1024))
+    return toast('The playground takes files up to 10 MB.', true);
+  const pictures = files.filter((file) => /^image\/(jpeg|png|webp|gif)$/.test(file.type));
+  const album = files.length > 1 && pictures.length === files.length && files.length <= 10;
+  const chosen = album ? files : files.slice(0, 1);
+  if (files.length > 1 && !album)
+    toast('Only the first file was sent: an album takes 2 to 10 pictures.', true);
   let caption = el.input.value.trim();
   const mention = `@${state.bot.username}`;
   if (
@@ -258,15 +268,19 @@ async function sendFile(file) {
   }
   el.input.value = '';
   autosize();
+  const mediaGroupId = album ? `album-${Date.now()}` : undefined;
   try {
-    await post('/api/send-file', {
-      chatId: chat.id,
-      fileName: file.name || 'file',
-      mimeType: file.type || 'application/octet-stream',
-      dataBase64: await toBase64(file),
-      ...(caption === '' ? {} : { caption }),
-      ...(await imageSize(file)),
-    });
+    for (const [index, file] of chosen.entries()) {
+      await post('/api/send-file', {
+        chatId: chat.id,
+        fileName: file.name || 'file',
+        mimeType: file.type || 'application/octet-stream',
+        dataBase64: await toBase64(file),
+        ...(caption === '' || index > 0 ? {} : { caption }),
+        ...(mediaGroupId === undefined ? {} : { mediaGroupId }),
+        ...(await imageSize(file)),
+      });
+    }
   } catch (error) {
     toast(error.message, true);
   }
@@ -274,7 +288,7 @@ async function sendFile(file) {
 
 el.attachButton.addEventListener('click', () => el.attachInput.click());
 el.attachInput.addEventListener('change', () => {
-  void sendFile(el.attachInput.files?.[0]);
+  void sendFiles(el.attachInput.files);
   el.attachInput.value = '';
 });
 for (const target of [el.messages, el.form]) {
@@ -286,7 +300,7 @@ for (const target of [el.messages, el.form]) {
   target.addEventListener('drop', (event) => {
     event.preventDefault();
     target.classList.remove('drop-target');
-    void sendFile(event.dataTransfer?.files?.[0]);
+    void sendFiles(event.dataTransfer?.files);
   });
 }
 
@@ -375,6 +389,26 @@ el.replyCancel.addEventListener('click', () => {
   replyTo = null;
   renderReplyBar();
 });
+
+// A file that is not a picture has no preview: the server answers 404 and the image goes away.
+el.messages.addEventListener(
+  'error',
+  (event) => {
+    if (event.target instanceof HTMLImageElement && event.target.classList.contains('picture'))
+      event.target.remove();
+  },
+  true,
+);
+// A picture arriving after the message grew the list: keep following the conversation's end.
+el.messages.addEventListener(
+  'load',
+  (event) => {
+    const message = event.target instanceof HTMLImageElement ? event.target.closest('.msg') : null;
+    if (message !== null && message.nextElementSibling?.nextElementSibling == null)
+      el.messages.scrollTop = el.messages.scrollHeight;
+  },
+  true,
+);
 
 el.messages.addEventListener('click', (event) => {
   const target = event.target;

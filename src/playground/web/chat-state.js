@@ -79,11 +79,15 @@ function applyTimeline(state, event) {
         from: event.from,
         senderName: event.from === 'bot' ? state.bot.name : state.user.name,
         sentAt: event.at,
-        // A picture or file without a caption still shows as something (the page has no media view).
-        text: event.text ?? event.caption ?? (event.media === undefined ? '' : `📎 ${event.media}`),
+        // A photo shows as its picture; other files without a caption still show as something.
+        text:
+          event.text ??
+          event.caption ??
+          (event.media === undefined || event.media === 'photo' ? '' : `📎 ${event.media}`),
         entities: event.entities ?? [],
         editCount: 0,
       };
+      if (event.media !== undefined) message.media = event.media;
       if (event.replyMarkup !== undefined) message.replyMarkup = event.replyMarkup;
       if (event.replyToMessageId !== undefined) message.replyToMessageId = event.replyToMessageId;
       chat.messages.set(event.messageId, message);

@@ -83,6 +83,15 @@ function replyQuoteHtml(chat, messageId) {
   return `<div class="reply-quote"><b>${escapeHtml(replied.senderName)}</b><span>${escapeHtml(replied.text.slice(0, 100))}</span></div>`;
 }
 
+/** Media that may be a picture; the server answers 404 for files that are not (the image then hides). */
+const PICTURE_MEDIA = new Set(['photo', 'document', 'animation']);
+
+function pictureHtml(chat, message) {
+  if (message.from !== 'user' || !PICTURE_MEDIA.has(message.media)) return '';
+  const src = `/api/picture/${encodeURIComponent(chat.id)}/${encodeURIComponent(message.messageId)}`;
+  return `<img class="picture" src="${src}" alt="the picture you sent" loading="lazy" data-media="${escapeHtml(message.media)}">`;
+}
+
 function messageHtml(chat, message, freshFrom) {
   const incoming = message.from === 'bot';
   const sender =
@@ -94,7 +103,7 @@ function messageHtml(chat, message, freshFrom) {
       ? '<button type="button" class="reply-action" title="Reply">↩</button>'
       : '';
   const text = renderEntities(message.text, message.entities, freshFrom === undefined ? {} : { freshFrom });
-  return `<div class="bubble">${sender}${reply}<div class="text">${text}${meta}</div>${replyAction}</div>${keyboardHtml(message.replyMarkup)}`;
+  return `<div class="bubble">${sender}${reply}${pictureHtml(chat, message)}<div class="text">${text}${meta}</div>${replyAction}</div>${keyboardHtml(message.replyMarkup)}`;
 }
 
 function draftHtml(chat, draft, freshFrom, botName) {

@@ -20,6 +20,7 @@ export type FeatureConfig = Pick<
   | 'pasteMergeMs'
   | 'busyPolicy'
   | 'media'
+  | 'providers'
 >;
 
 /** What the command features share; built once by `createFeatures`. */

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import type { Message } from 'grammy/types';
+import type { Animation, Message } from 'grammy/types';
 import type { Question } from '../../conversation/answer-question.js';
 import type { Attachment } from '../../media/attachment.js';
 import { classifyDocument } from '../../media/classify-document.js';
@@ -8,12 +8,15 @@ import { pickPhotoSize } from '../../media/pick-photo-size.js';
 import { mentionsBot, repliesToBot } from '../addressed.js';
 import type { BotContext } from '../context.js';
 import { toQuestion } from '../to-question.js';
+import { type AlbumParts, createAlbumParts, joinAlbum } from './album-parts.js';
 import { effectiveModel, ensureChat, type FeatureDeps } from './feature-deps.js';
 
 export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
   config: FeatureDeps['config'];
   submit(question: Question, ctx: BotContext): void;
   continueText(question: Question): boolean;
+  /** Group album parts waiting for the part that addresses the bot (default: a new store). */
+  albums?: AlbumParts;
 }
 
 /**
@@ -24,9 +27,17 @@ export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
 export function createMediaFeature(deps: MediaFeatureDeps) {
   const { config } = deps;
   const feature = new Composer<BotContext>();
+  const albums = deps.albums ?? createAlbumParts();
 
   feature.on(
-    ['message:photo', 'message:document', 'message:voice', 'message:audio', 'message:video_note'],
+    [
+      'message:photo',
+      'message:document',
+      'message:animation',
+      'message:voice',
+      'message:audio',
+      'message:video_note',
+    ],
     async (ctx, next) => {
       const message = ctx.message;
       const found = attachmentOf(message, config.media.maxFileBytes);
@@ -43,9 +54,10 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
         if (message.media_group_id !== undefined) question.mediaGroupId = message.media_group_id;
       }
       if (!isPrivate && !mentionsBot(ctx) && !repliesToBot(ctx)) {
-        // The rest of an album whose first picture was addressed to the bot.
-        if (question.mediaGroupId !== undefined && deps.continueText(question)) return;
-        return next();
+        if (question.mediaGroupId === undefined) return next();
+        // The rest of an album whose addressed part came first; else it waits for that part.
+        if (!deps.continueText(question)) albums.hold(question);
+        return;
       }
       const reply = (answer: string) =>
         ctx.reply(answer, {
@@ -54,11 +66,11 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
       if ('refusal' in found) return void (await reply(found.refusal));
       if (found.attachment.kind === 'audio' && !config.media.transcription)
         return void (await reply(NO_TRANSCRIPTION));
-      if (found.attachment.kind === 'image' || isImageDocument(found.attachment)) {
-        const model = effectiveModel(config, ensureChat(deps.storage, ctx.chat));
-        if (config.media.textOnlyModels.has(model.id)) return void (await reply(cannotSee(model.id, config)));
-      }
-      deps.submit(question, ctx);
+      const asked = isPrivate ? question : joinAlbum(question, albums.take(question));
+      const blind =
+        pictureRefusal(deps, ctx, asked.attachments ?? []) ?? tooLargeForModel(deps, ctx, message);
+      if (blind !== undefined) return void (await reply(blind));
+      deps.submit(asked, ctx);
     },
   );
   return feature;
@@ -75,6 +87,8 @@ function attachmentOf(message: Message, maxFileBytes: number): Found | undefined
     const size = pickPhotoSize(message.photo, limit);
     return size === undefined ? undefined : { attachment: { kind: 'image', fileId: size.file_id } };
   }
+  // Before `document`: Telegram sets both for an animation.
+  if (message.animation !== undefined) return animationOf(message.animation, limit);
   const audio = audioOf(message);
   if (audio !== undefined) {
     if ((audio.file_size ?? 0) > limit) return { refusal: tooLarge(limit) };
@@ -94,6 +108,21 @@ function attachmentOf(message: Message, maxFileBytes: number): Found | undefined
   if ((document.file_size ?? 1) === 0)
     return { refusal: '📭 That file is empty. Send it again with something in it.' };
   return { attachment: { kind: 'document', fileId: document.file_id, fileName } };
+}
+
+/**
+ * Telegram turns a GIF into a silent MP4 "animation" with a JPEG thumbnail of its first frame: that
+ * frame is the picture. A GIF kept as GIF is read as one (its first frame, see gifFirstFrame).
+ */
+function animationOf(animation: Animation, limit: number): Found {
+  if (animation.mime_type === 'image/gif' && (animation.file_size ?? 0) <= limit) {
+    const name = animation.file_name ?? 'animation';
+    const fileName = name.toLowerCase().endsWith('.gif') ? name : `${name}.gif`;
+    return { attachment: { kind: 'document', fileId: animation.file_id, fileName } };
+  }
+  if (animation.thumbnail !== undefined)
+    return { attachment: { kind: 'image', fileId: animation.thumbnail.file_id } };
+  return { refusal: '🎬 I can’t watch animations. Send a still picture (a screenshot) instead.' };
 }
 
 function tooLarge(limit: number): string {
@@ -119,6 +148,27 @@ export function pictureRefusal(
   if (pictures.length === 0 || ctx.chat === undefined) return undefined;
   const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat));
   return deps.config.media.textOnlyModels.has(model.id) ? cannotSee(model.id, deps.config) : undefined;
+}
+
+/** Anthropic's Messages API refuses a picture over 5 MB; OpenAI takes up to Telegram's own 20 MB. */
+export const ANTHROPIC_IMAGE_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * A picture sent as a file keeps its full size (a photo is shrunk by Telegram): one too large for
+ * the chat's model is refused here, with the way round, rather than by the provider.
+ */
+function tooLargeForModel(
+  deps: Pick<MediaFeatureDeps, 'config' | 'storage'>,
+  ctx: BotContext,
+  message: Message,
+): string | undefined {
+  const document = message.document;
+  if (document === undefined || (document.file_size ?? 0) <= ANTHROPIC_IMAGE_LIMIT_BYTES) return undefined;
+  if (classifyDocument(document.file_name ?? '', document.mime_type).kind !== 'image') return undefined;
+  const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat as Message['chat']));
+  const protocol = deps.config.providers.find((provider) => provider.name === model.provider)?.protocol;
+  if (protocol !== 'anthropic') return undefined;
+  return `🖼 That picture is over 5 MB, more than ${model.id} takes. Send it as a photo instead (Telegram makes it smaller), or a smaller file.`;
 }
 
 /** The picture of the message replied to ("@bot what is this?" under someone's photo), if any. */

@@ -5,13 +5,12 @@ import type { BotContext } from '../context.js';
 
 /** What the bot says to each kind of message it cannot read. */
 const NOT_READ: [keyof Message, string][] = [
-  // Photos and documents are questions (features/media.ts); these answer only what it could not take.
+  // Photos, documents and animations are questions (features/media.ts); these answer only what it could not take.
   ['photo', '📷 I couldn’t take that picture. Please send it again.'],
   ['voice', '🎤 I can’t listen to voice messages yet: please type your question.'],
   ['audio', '🎵 I can’t listen to audio: please type your question.'],
   ['video_note', '🎥 I can’t watch video messages: please type your question.'],
   ['video', '🎬 I can’t watch videos: tell me in words what you need.'],
-  ['animation', '🎬 I can’t watch GIFs: tell me in words what you need.'],
   ['sticker', '🙂 Nice sticker! I read text only, so type what you would like to ask.'],
   ['document', '📄 I couldn’t take that file. Please send it again.'],
 ];

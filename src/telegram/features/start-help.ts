@@ -46,8 +46,8 @@ export function createStartHelpFeature(deps: FeatureDeps) {
       .plain('\n• A long text that Telegram splits into several messages is read as one.')
       .plain(
         deps.config.media.transcription
-          ? '\n• Send photos, albums, text files, PDFs or voice messages: the caption (or what you say) is the question.'
-          : '\n• Send photos, albums, text files or PDFs: the caption is the question. Voice messages are not turned on here.',
+          ? '\n• Send photos, albums, GIFs, text files, PDFs or voice messages: the caption (or what you say) is the question.'
+          : '\n• Send photos, albums, GIFs, text files or PDFs: the caption is the question. Voice messages are not turned on here.',
       )
       .plain('\n\n')
       .bold('In groups')

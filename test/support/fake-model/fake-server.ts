@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { recordedImages } from './recorded-images.js';
 import {
   DEFAULT_SCENARIO,
   estimatePromptTokens,
@@ -13,6 +14,9 @@ import {
   type StreamPoint,
   splitIntoTokens,
 } from './scenario.js';
+
+/** Both APIs' words for a picture they could not use. */
+const UNPROCESSABLE_IMAGE = 'Could not process image: the image is not valid or not supported.';
 
 export type FakeProtocol = 'openai' | 'anthropic';
 
@@ -152,6 +156,11 @@ export interface FakeModelServer {
   /** Asked when the queue is empty; returning undefined falls through to the default scenario. */
   setHandler(handler: ScenarioHandler | undefined): void;
   setDefaultScenario(scenario: FakeScenario): void;
+  /**
+   * The next `times` requests that carry a picture are refused with the API's 400 for an image it
+   * cannot process (as for a picture past the provider's size or content rules).
+   */
+  refuseImages(times?: number): void;
   /** Resolves once request number `index` (from 0) has arrived. */
   waitForRequest(index: number, timeoutMs?: number): Promise<RecordedRequest>;
   /** Ends every open stream and the server. */
@@ -182,6 +191,7 @@ export async function startFakeModelServer(
   let handler: ScenarioHandler | undefined;
   let defaultScenario = options.defaultScenario ?? DEFAULT_SCENARIO;
   let closing = false;
+  let imageRefusals = 0;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -251,6 +261,11 @@ export async function startFakeModelServer(
       return;
     }
 
+    if (imageRefusals > 0 && parsed.messages.some((message) => recordedImages(message).length > 0)) {
+      imageRefusals--;
+      reply(res, dialect.invalidRequest(UNPROCESSABLE_IMAGE), requestId, settle);
+      return;
+    }
     const scenario = queue.shift() ?? handler?.(record) ?? defaultScenario;
     const respond = () => {
       if (scenario.error) {
@@ -422,6 +437,9 @@ export async function startFakeModelServer(
     },
     enqueue: (...scenarios) => {
       queue.push(...scenarios);
+    },
+    refuseImages: (times = 1) => {
+      imageRefusals += times;
     },
     setHandler: (next) => {
       handler = next;

@@ -8,7 +8,12 @@ export interface RecordedTranscription {
 }
 
 export type TranscriptionReply =
-  | { text: string; usage?: { input_tokens: number; output_tokens: number } | { seconds: number } }
+  | {
+      text: string;
+      usage?: { input_tokens: number; output_tokens: number } | { seconds: number };
+      /** Answer this much later, like a real endpoint working through a long recording. */
+      delayMs?: number;
+    }
   | { status: number };
 
 export interface FakeTranscriptionServer {
@@ -69,6 +74,7 @@ export async function startFakeTranscriptionServer(): Promise<FakeTranscriptionS
                 ...reply.usage,
                 total_tokens: reply.usage.input_tokens + reply.usage.output_tokens,
               };
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ text: reply.text, ...(usage ? { usage } : {}) }));
     });

@@ -84,6 +84,29 @@ describe('voice messages', () => {
     expect(world.telegram.calls({ method: 'getFile' })).toHaveLength(0);
   });
 
+  it('shows “typing…” while a slow transcription runs, and none once the answer starts', async () => {
+    whisper = await startFakeTranscriptionServer();
+    // Drafts: the answer's own delivery sends no chat action, so every one seen is the media's.
+    const world = await start({
+      env: { STREAM_MODE: 'draft', TRANSCRIPTION_MODEL: 'whisper:w', WHISPER_BASE_URL: whisper.baseURL },
+    });
+    whisper.enqueue({ text: 'Tell me a joke', delayMs: 1500 });
+    world.openai.enqueue({ text: 'A joke.' });
+    const user = world.telegram.createUser({ firstName: 'Ada' });
+    world.telegram.userSendsMedia({ chat: user.id, kind: 'voice' });
+    await botSays(world, user.id, (t) => t.endsWith('A joke.'));
+    const actions = world.telegram.calls({ method: 'sendChatAction' });
+    // One after a short grace; refreshed only every 4.5 s (the pace is the unit test's business).
+    expect(actions.length).toBeGreaterThanOrEqual(1);
+    expect(actions[0]?.params).toMatchObject({ chat_id: user.id, action: 'typing' });
+    // The answer's first call: a draft frame, or the final message when the text came at once.
+    const answerStart = world.telegram
+      .calls()
+      .find((call) => call.method === 'sendMessageDraft' || call.method === 'sendMessage');
+    expect(answerStart).toBeDefined();
+    expect(actions.every((call) => call.seq < (answerStart?.seq ?? 0))).toBe(true);
+  });
+
   it('tells the user when the transcription endpoint fails, and asks no model', async () => {
     whisper = await startFakeTranscriptionServer();
     const world = await start({

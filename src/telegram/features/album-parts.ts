@@ -1,0 +1,84 @@
+import type { Question } from '../../conversation/answer-question.js';
+
+/**
+ * How long a group album's unaddressed part waits for the part that mentions the bot. Telegram
+ * sends an album's parts within about a second, in no promised order.
+ */
+export const ALBUM_PART_HOLD_MS = 3000;
+/** Albums held at once; a busy group posting albums nobody asks about must not grow memory. */
+const MAX_HELD_ALBUMS = 200;
+
+export interface AlbumParts {
+  /** Keeps an album part that does not address the bot, in case a later part of it does. */
+  hold(question: Question): void;
+  /** The held parts of this question's album (removed), oldest first. */
+  take(question: Question): Question[];
+}
+
+interface Held {
+  parts: Question[];
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * In groups an album is for the bot when ANY of its parts mentions it (or replies to it); only one
+ * part carries the caption, and it may arrive after the others. Parts seen before it wait here.
+ */
+export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts {
+  const holdMs = options.holdMs ?? ALBUM_PART_HOLD_MS;
+  const held = new Map<string, Held>();
+  const keyOf = (question: Question) => `${question.chat.id}:${question.mediaGroupId ?? ''}`;
+
+  const drop = (key: string) => {
+    const album = held.get(key);
+    if (album === undefined) return;
+    clearTimeout(album.timer);
+    held.delete(key);
+  };
+
+  return {
+    hold(question) {
+      if (question.mediaGroupId === undefined) return;
+      const key = keyOf(question);
+      const album = held.get(key);
+      if (album !== undefined) {
+        album.parts.push(question);
+        return;
+      }
+      for (const oldest of held.keys()) {
+        if (held.size < MAX_HELD_ALBUMS) break;
+        drop(oldest);
+      }
+      const timer = setTimeout(() => held.delete(key), holdMs);
+      // Only a memory: it never keeps the process alive.
+      timer.unref?.();
+      held.set(key, { parts: [question], timer });
+    },
+    take(question) {
+      if (question.mediaGroupId === undefined) return [];
+      const key = keyOf(question);
+      const parts = held.get(key)?.parts ?? [];
+      drop(key);
+      return parts;
+    },
+  };
+}
+
+/**
+ * One question from an album's parts, in message order: the addressed part stays the question
+ * (its sender, reply and update), with every part's caption and attachments.
+ */
+export function joinAlbum(addressed: Question, parts: readonly Question[]): Question {
+  if (parts.length === 0) return addressed;
+  const ordered = [...parts, addressed].sort((a, b) => Math.min(...a.messageIds) - Math.min(...b.messageIds));
+  const attachments = ordered.flatMap((part) => part.attachments ?? []);
+  return {
+    ...addressed,
+    text: ordered
+      .map((part) => part.text)
+      .filter((text) => text !== '')
+      .join('\n'),
+    messageIds: ordered.flatMap((part) => part.messageIds),
+    ...(attachments.length > 0 ? { attachments } : {}),
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { encodeSolidPng } from '../../../src/emulator/index.js';
+import { recordedImages } from '../../support/fake-model/index.js';
+import { useStreamgram } from '../../support/use-streamgram.js';
+import { hasKeyboard } from '../../support/visible.js';
+
+const start = useStreamgram();
+
+async function botSays(
+  world: Awaited<ReturnType<typeof start>>,
+  chatId: number,
+  check: (text: string) => boolean,
+): Promise<string> {
+  return world.telegram.waitFor(
+    () => {
+      const message = world.telegram.lastBotMessage(chatId);
+      return message?.text !== undefined && check(message.text) && !hasKeyboard(message)
+        ? message.text
+        : undefined;
+    },
+    { timeoutMs: 15_000 },
+  );
+}
+
+const pictures = [
+  encodeSolidPng(16, 16, [255, 0, 0]),
+  encodeSolidPng(16, 16, [0, 255, 0]),
+  encodeSolidPng(16, 16, [0, 0, 255]),
+];
+
+describe('albums in groups', () => {
+  for (const captioned of [0, 1, 2]) {
+    it(`is one question when part ${captioned + 1} of 3 mentions the bot, with every picture in order`, async () => {
+      const world = await start({ env: { STREAM_MODE: 'edit', ALLOWED_USERS: '*' } });
+      const { telegram, openai } = world;
+      const ada = telegram.createUser({ firstName: 'Ada' });
+      const group = telegram.createGroup({ title: 'Team' });
+      openai.enqueue({ text: 'Red, green, blue.' });
+      for (const [index, bytes] of pictures.entries()) {
+        telegram.userSendsMedia({
+          chat: group.id,
+          from: ada.id,
+          kind: 'photo',
+          mediaGroupId: `album-${captioned}`,
+          ...(index === captioned ? { caption: `@${telegram.bot.username} which colours?` } : {}),
+          photoSizes: [{ bytes, width: 16, height: 16 }],
+        });
+      }
+      await botSays(world, group.id, (text) => text === 'Red, green, blue.');
+      expect(openai.requests).toHaveLength(1);
+      const sent = openai.requests[0]?.messages.at(-1);
+      expect(recordedImages(sent).map((image) => pictures.findIndex((p) => p.equals(image.bytes)))).toEqual([
+        0, 1, 2,
+      ]);
+      expect(JSON.stringify(sent)).toContain('which colours?');
+      expect(JSON.stringify(sent)).not.toContain(`@${telegram.bot.username}`);
+    });
+  }
+
+  it('ignores an album nobody addressed to the bot', async () => {
+    const world = await start({ env: { STREAM_MODE: 'edit', ALLOWED_USERS: '*' } });
+    const { telegram, openai } = world;
+    const ada = telegram.createUser({ firstName: 'Ada' });
+    const group = telegram.createGroup({ title: 'Team' });
+    for (const [index, bytes] of pictures.entries()) {
+      telegram.userSendsMedia({
+        chat: group.id,
+        from: ada.id,
+        kind: 'photo',
+        mediaGroupId: 'holiday',
+        ...(index === 0 ? { caption: 'our holiday' } : {}),
+        photoSizes: [{ bytes, width: 16, height: 16 }],
+      });
+    }
+    openai.enqueue({ text: 'Hello.' });
+    telegram.userSends({ chat: group.id, from: ada.id, text: `@${telegram.bot.username} hi` });
+    await botSays(world, group.id, (text) => text === 'Hello.');
+    expect(openai.requests).toHaveLength(1);
+    expect(openai.requests[0]?.messages.flatMap((message) => recordedImages(message))).toEqual([]);
+    expect(telegram.calls({ method: 'getFile' })).toHaveLength(0);
+  });
+});
