@@ -1,21 +1,13 @@
 /**
- * The shell of one answer's delivery: it asks the gate for turns, performs the call the decision
- * names (decide-next-call.ts), writes outcomes back into the state (answer-state.ts; failures are
- * decided in decide-after-failure.ts) and arms the one timer. A little over 300 lines: the lifecycle,
- * the calls and their outcomes read best in one place, and every decision is elsewhere.
+ * The shell of one answer's delivery: it asks the gate for turns, has the decision
+ * (decide-next-call.ts) name the call, lets answer-calls.ts perform it and apply its outcome to the
+ * state (answer-state.ts), and arms the one timer. No decision is made here.
  */
-import { type InlineKeyboard, TelegramCallError, type TelegramSink } from '../telegram-sink.js';
-import type { TelegramText } from '../telegram-text.js';
+import { TelegramCallError, type TelegramSink } from '../telegram-sink.js';
+import { createAnswerCalls } from './answer-calls.js';
 import { buildFinalQueue, type FrameDeps, renderLiveFrame } from './answer-frames.js';
-import {
-  type AnswerState,
-  type Call,
-  type CommitItem,
-  initialAnswerState,
-  type PendingProbe,
-} from './answer-state.js';
+import { type AnswerState, type Call, initialAnswerState } from './answer-state.js';
 import type { ChatMemory } from './chat-memory.js';
-import { decideAfterFailure, type FailureEffect } from './decide-after-failure.js';
 import {
   callPriority,
   decideFrameCall,
@@ -24,7 +16,6 @@ import {
   keepAliveWanted,
 } from './decide-next-call.js';
 import { DeliveryStoppedError } from './delivery-stopped-error.js';
-import { sameTelegramText } from './frame-text.js';
 import type { DeliveryOptions } from './options.js';
 import { type CallPermit, type CallPriority, PRIORITY_RANK, type RateGate } from './rate-gate.js';
 import type {
@@ -97,8 +88,22 @@ export function createAnswerDelivery(
     onError: (error) => {
       if (!(error instanceof TelegramCallError)) return;
       if (error.kind === 'chat-gone') end('chat-gone');
-      else if (error.kind === 'rate-limited') noteRateLimit(error);
+      else if (error.kind === 'rate-limited') calls.noteRateLimit(error);
     },
+  });
+  const calls = createAnswerCalls({
+    sink,
+    gate,
+    memory,
+    timers,
+    logger,
+    options,
+    state,
+    stats,
+    chat: { chatId, draftId, threadId, replyToMessageId: start.replyToMessageId, stopKeyboard },
+    onVisible: () => typing.stop(),
+    onNeedTyping: () => typing.start(),
+    end: (reason) => end(reason),
   });
 
   // ---- lifecycle and scheduling ----------------------------------------------------------------
@@ -233,185 +238,13 @@ export function createAnswerDelivery(
     if (!call) return false;
     let called = true;
     try {
-      called = await execute(call);
+      called = await calls.execute(call);
       if (called && call.kind !== 'probe' && !ended()) stats.frames += 1;
     } catch (error) {
-      if (!ended()) applyFailure(call, error);
+      if (!ended()) calls.applyFailure(call, error);
     }
     if (called) permit.release();
     return called;
-  }
-
-  /** Performs the call and applies its success; returns false when no call was needed after all. */
-  async function execute(call: Call): Promise<boolean> {
-    switch (call.kind) {
-      case 'draft': {
-        state.lastDraftAt = timers.now();
-        await sink.sendDraft(chatId, draftId, payload(call.text), { ...threadOption(), canStop: true });
-        if (ended()) return true;
-        state.draftShown = call.text;
-        state.placeholderSent = true;
-        markVisible(call.text);
-        return true;
-      }
-      case 'live-send': {
-        const { messageId } = await sendMessage(call.text, stopKeyboard);
-        if (ended()) return true;
-        state.live = { messageId, shown: call.text, keyboard: stopKeyboard !== undefined };
-        markVisible(call.text);
-        return true;
-      }
-      case 'live-edit': {
-        await editMessage(call.live.messageId, call.text, call.live.keyboard ? stopKeyboard : undefined);
-        if (ended()) return true;
-        call.live.shown = call.text;
-        markVisible(call.text);
-        return true;
-      }
-      case 'commit': {
-        const item = call.item;
-        const content = state.plainFallback ? { text: item.text.text, entities: [] } : item.text;
-        if (state.transport === 'edit' && state.live) {
-          const target = state.live;
-          // The live message already shows this part and has no keyboard to remove: it is final as it is.
-          const unchanged = sameTelegramText(target.shown, content) && !target.keyboard;
-          if (!unchanged) await editMessage(target.messageId, content, null);
-          if (ended()) return !unchanged;
-          state.live = undefined;
-          committed(item, target.messageId);
-          return !unchanged;
-        }
-        const { messageId } = await sendMessage(content, undefined);
-        if (ended()) return true;
-        committed(item, messageId);
-        return true;
-      }
-      case 'probe': {
-        // Same text and markup: `not-modified` (or an edit that now shows exactly our text) means this id
-        // is the message our ambiguous send created.
-        await editMessage(call.messageId, call.probe.text, call.probe.keyboard);
-        if (ended()) return true;
-        adoptProbed(call.probe, call.messageId);
-        return true;
-      }
-    }
-  }
-
-  async function sendMessage(content: TelegramText, keyboard: InlineKeyboard | undefined) {
-    const replyTo = state.sentMessages === 0 && !state.replyDisabled ? start.replyToMessageId : undefined;
-    const result = await sink.sendMessage(chatId, payload(content), {
-      ...threadOption(),
-      ...(replyTo === undefined ? {} : { replyToMessageId: replyTo }),
-      ...(keyboard === undefined ? {} : { replyMarkup: keyboard }),
-    });
-    state.sentMessages += 1;
-    memory.noteMessageId(chatId, result.messageId, true);
-    return result;
-  }
-
-  async function editMessage(
-    messageId: number,
-    content: TelegramText,
-    keyboard: InlineKeyboard | null | undefined,
-  ) {
-    try {
-      await sink.editMessage(
-        chatId,
-        messageId,
-        payload(content),
-        keyboard === undefined ? {} : { replyMarkup: keyboard },
-      );
-    } catch (error) {
-      if (!(error instanceof TelegramCallError && error.kind === 'not-modified')) throw error;
-    }
-  }
-
-  function threadOption(): { threadId?: number } {
-    return threadId === undefined ? {} : { threadId };
-  }
-
-  // ---- outcomes ----------------------------------------------------------------------------------
-
-  function markVisible(content: TelegramText): void {
-    if (content.text === '' || state.visible) return;
-    state.visible = true;
-    stats.firstVisibleAt = timers.now();
-    typing.stop();
-  }
-
-  function committed(item: CommitItem, messageId: number): void {
-    state.messageIds.push(messageId);
-    stats.parts = state.messageIds.length;
-    state.attempts = 0;
-    state.plainFallback = false;
-    markVisible(item.text);
-    if (item.from === 'final') {
-      state.finalQueue?.shift();
-    } else {
-      const part = state.ready.shift();
-      if (part) state.cursor = part.end;
-      // The draft now shows text that is already a message: show the next part there.
-      state.draftShown = undefined;
-      state.dirty = true;
-    }
-  }
-
-  function adoptProbed(pending: PendingProbe, messageId: number): void {
-    state.probe = undefined;
-    state.attempts = 0;
-    state.sentMessages += 1;
-    memory.noteMessageId(chatId, messageId, true);
-    logger.info({ ...log, messageId }, 'an ambiguous send had reached Telegram; adopted its message');
-    if (pending.item) {
-      committed(pending.item, messageId);
-      return;
-    }
-    state.live = { messageId, shown: pending.text, keyboard: pending.keyboard !== undefined };
-    markVisible(pending.text);
-    state.dirty = true;
-  }
-
-  function noteRateLimit(error: TelegramCallError): void {
-    stats.rateLimited += 1;
-    const retryAfterMs = (error.details.retryAfterSeconds ?? 1) * 1000;
-    logger.warn({ ...log, method: error.method, retryAfterMs }, 'rate limited by Telegram; holding the chat');
-    gate.reportRateLimit(chatId, retryAfterMs);
-  }
-
-  function applyFailure(call: Call, error: unknown): void {
-    const kind = error instanceof TelegramCallError ? error.kind : undefined;
-    const outcome = decideAfterFailure(state, call, kind, {
-      now: timers.now(),
-      highestMessageId: memory.get(chatId).highestMessageId,
-      stopKeyboard,
-      options,
-    });
-    Object.assign(state, outcome.patch);
-    for (const effect of outcome.effects) runEffect(effect, error);
-  }
-
-  function runEffect(effect: FailureEffect, error: unknown): void {
-    switch (effect.kind) {
-      case 'log':
-        logger[effect.level](
-          { ...log, ...effect.details, ...(effect.withError ? { err: error } : {}) },
-          effect.message,
-        );
-        return;
-      case 'hold-chat':
-        if (error instanceof TelegramCallError) noteRateLimit(error);
-        return;
-      case 'count-retry':
-        stats.retries += 1;
-        return;
-      case 'drafts-refused':
-        memory.get(chatId).draftRefused = true;
-        if (effect.startTyping) typing.start();
-        return;
-      case 'end':
-        end(effect.reason);
-        return;
-    }
   }
 
   // ---- the public face -----------------------------------------------------------------------------
@@ -473,9 +306,4 @@ export function createAnswerDelivery(
       end('closed');
     },
   };
-}
-
-/** Rendered parts carry their source cursor; Telegram gets only text and entities. */
-function payload(content: TelegramText): TelegramText {
-  return { text: content.text, entities: content.entities };
 }
