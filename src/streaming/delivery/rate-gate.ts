@@ -1,5 +1,12 @@
+/**
+ * The rate gate's shell: waiters per chat, the global priority queue, the pace timer, Bottleneck's
+ * reservoir and chat actions' bot-wide turns. Every grant decision is a pure function in
+ * gate-decisions.ts. About 390 lines, on purpose: these parts share one piece of bookkeeping (queue
+ * entries that go stale, `liveTurns`, one timer per chat), and split across files they would have to
+ * reach into each other's state.
+ */
 import Bottleneck from 'bottleneck';
-import { type CallPriority, PRIORITIES, PRIORITY_RANK } from './call-priority.js';
+import { PRIORITIES, PRIORITY_RANK } from './call-priority.js';
 import {
   chatReadyAt as budgetReadyAt,
   type ChatBudgetState,
@@ -11,88 +18,15 @@ import {
   recordGrant,
   WINDOW_MS,
 } from './gate-decisions.js';
-import { type GateOptions, type GateOptionsInput, type RateBudget, resolveGateOptions } from './options.js';
+import type { BotTurn, CallPermit, CallRequest, ChatState, RateGate, Turn, Waiter } from './gate-types.js';
+import { type GateOptions, type GateOptionsInput, resolveGateOptions } from './options.js';
 import type { ChatType, DeliveryTimers } from './primitives.js';
 import { systemTimers } from './system-timers.js';
-import {
-  createTokenBucket,
-  drainTokenBucketUntil,
-  refillTokenBucket,
-  type TokenBucket,
-} from './token-bucket.js';
+import { createTokenBucket, drainTokenBucketUntil, refillTokenBucket } from './token-bucket.js';
 
 export { type CallPriority, PRIORITY_RANK } from './call-priority.js';
 
-export interface CallRequest {
-  chatId: number;
-  chatType: ChatType;
-  priority: CallPriority;
-  /**
-   * `chat` (default): charged to the chat's budget and to the bot's. `bot`: charged to the bot-wide
-   * budget only (chat actions: Telegram counts them against the bot's limit, not the chat's); such a
-   * call still waits out the chat's 429 hold, but neither waits for nor delays the chat's frames.
-   */
-  scope?: 'chat' | 'bot';
-  /** Aborting withdraws the request; `acquire` then resolves `undefined`. */
-  signal?: AbortSignal;
-}
-
-/** The right to make one Telegram call in a chat now. Release it when the call has finished. */
-export interface CallPermit {
-  /** `unused`: nothing was sent after all (e.g. the frame had not changed); the chat's budget is given back. */
-  release(options?: { unused?: boolean }): void;
-}
-
-/**
- * Decides when a Telegram call may go. The one seam a shared store (e.g. Redis, so that several bot
- * processes share the global budget) would replace: everything else in delivery only asks it for turns.
- */
-export interface RateGate {
-  /** Waits for a turn; `undefined` when the request was withdrawn or the gate closed. */
-  acquire(request: CallRequest): Promise<CallPermit | undefined>;
-  /** A 429: holds the chat (or, without a chat, the whole bot) for `retryAfterMs`. */
-  reportRateLimit(chatId: number | undefined, retryAfterMs: number): void;
-  close(): Promise<void>;
-}
-
-interface Waiter {
-  rank: number;
-  seq: number;
-  resolve: (permit: CallPermit | undefined) => void;
-  detach: () => void;
-}
-
-interface ChatState {
-  chatId: number;
-  budget: RateBudget;
-  bucket: TokenBucket;
-  heldUntil: number;
-  inFlight: boolean;
-  waiters: Waiter[];
-  /** This chat's one place in the global queue; an entry that is no longer this one is stale. */
-  turn: ChatTurn | undefined;
-  timer: unknown;
-  timerAt: number;
-}
-
-interface ChatTurn {
-  kind: 'chat';
-  chat: ChatState;
-  rank: number;
-}
-
-/** A `bot`-scope request (a chat action): it waits in the global queue itself. */
-interface BotTurn {
-  kind: 'bot';
-  chatId: number;
-  rank: number;
-  waiter: Waiter;
-  /** `parked`: out of the queue until the chat's 429 hold ends (`timer`). */
-  state: 'queued' | 'parked' | 'done';
-  timer: unknown;
-}
-
-type Turn = ChatTurn | BotTurn;
+export type { CallPermit, CallRequest, RateGate } from './gate-types.js';
 
 /**
  * How the work is split, and why:
