@@ -7,6 +7,7 @@ import { TelegramCallError, type TelegramSink } from '../telegram-sink.js';
 import { createAnswerCalls } from './answer-calls.js';
 import { buildFinalQueue, type FrameDeps, renderLiveFrame } from './answer-frames.js';
 import { type AnswerState, type Call, initialAnswerState } from './answer-state.js';
+import { type CallPriority, PRIORITY_RANK } from './call-priority.js';
 import type { ChatMemory } from './chat-memory.js';
 import {
   callPriority,
@@ -16,8 +17,8 @@ import {
   keepAliveWanted,
 } from './decide-next-call.js';
 import { DeliveryStoppedError } from './delivery-stopped-error.js';
+import type { CallPermit, RateGate } from './gate-types.js';
 import type { DeliveryOptions } from './options.js';
-import { type CallPermit, type CallPriority, PRIORITY_RANK, type RateGate } from './rate-gate.js';
 import type {
   AnswerDelivery,
   DeliveryFailure,

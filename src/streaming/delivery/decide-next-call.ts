@@ -21,8 +21,8 @@
  */
 import type { TelegramText } from '../telegram-text.js';
 import type { AnswerState, Call } from './answer-state.js';
+import type { CallPriority } from './call-priority.js';
 import { isBlank, sameTelegramText } from './frame-text.js';
-import type { CallPriority } from './rate-gate.js';
 
 const EMPTY_TEXT: TelegramText = { text: '', entities: [] };
 
