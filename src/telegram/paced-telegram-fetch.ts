@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { createNodeHttpFetch } from '../providers/node-http-fetch.js';
+import type { GateOptionsInput } from '../streaming/delivery/options.js';
 import { createPacedFetch } from '../streaming/delivery/paced-fetch.js';
 import { systemTimers } from '../streaming/delivery/system-timers.js';
 import {
@@ -45,14 +46,19 @@ export function writePacerOptionsFor(budgets: TelegramBudgets): Partial<WritePac
  * The gate's budgets: no faster than the pacer lets calls out (its windows are longer by the round
  * trip), so calls wait in the gate, where a newer frame replaces an older one, not in the pacer.
  */
-export function gateBudgetsFor(budgets: TelegramBudgets): TelegramBudgets {
+export function gateBudgetsFor(budgets: TelegramBudgets): GateOptionsInput {
   const pacer = { ...DEFAULT_WRITE_PACER_OPTIONS, ...writePacerOptionsFor(budgets) };
   const slack = pacer.marginMs + ROUND_TRIP_ALLOWANCE_MS;
   const privateRefillMs = (pacer.privateWindowMs + slack) / pacer.privatePerWindow;
   return {
     ...budgets,
     globalPerSecond: gatePerSecond(budgets.globalPerSecond, slack),
-    private: { ...budgets.private, refillMs: Math.max(budgets.private.refillMs, Math.ceil(privateRefillMs)) },
+    private: {
+      ...budgets.private,
+      refillMs: Math.max(budgets.private.refillMs, Math.ceil(privateRefillMs)),
+      // The pacer's window, on the gate's side: frames wait here (latest wins), not at the socket.
+      window: { limit: pacer.privatePerWindow, windowMs: pacer.privateWindowMs + slack },
+    },
   };
 }
 

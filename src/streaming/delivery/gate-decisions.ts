@@ -65,6 +65,8 @@ export interface ChatBudgetState {
   budget: RateBudget;
   /** Refilled to `now` by the caller (refillTokenBucket). */
   bucket: TokenBucket;
+  /** Grant times, oldest first, for the budget's sliding window. */
+  grants: readonly number[];
   heldUntil: number;
   inFlight: boolean;
   /** The rank of the chat's best waiting request, if any. */
@@ -88,7 +90,8 @@ export type ChatDispatch =
 export function decideChatDispatch(chat: ChatBudgetState, now: number): ChatDispatch {
   if (chat.inFlight) return { kind: 'busy' };
   if (chat.bestRank === undefined) {
-    const idleAt = Math.max(chat.heldUntil, tokenBucketIdleAt(chat.bucket, chat.budget));
+    const windowIdleAt = chat.budget.window ? (chat.grants.at(-1) ?? 0) + chat.budget.window.windowMs : 0;
+    const idleAt = Math.max(chat.heldUntil, tokenBucketIdleAt(chat.bucket, chat.budget), windowIdleAt);
     return idleAt <= now ? { kind: 'forget' } : { kind: 'wait', at: idleAt };
   }
   const at = chatReadyAt(chat, now, chat.bestRank);
@@ -102,12 +105,40 @@ export function decideChatDispatch(chat: ChatBudgetState, now: number): ChatDisp
  * business). Calls below `first` leave the budget's final reserve in the bucket.
  */
 export function chatReadyAt(
-  chat: Pick<ChatBudgetState, 'budget' | 'bucket' | 'heldUntil'>,
+  chat: Pick<ChatBudgetState, 'budget' | 'bucket' | 'grants' | 'heldUntil'>,
   now: number,
   rank: number,
 ): number {
-  const reserve = rank > PRIORITY_RANK.first ? chat.budget.finalReserve : 0;
-  return Math.max(chat.heldUntil, tokenBucketReadyAt(chat.bucket, chat.budget, now, reserve));
+  const belowFirst = rank > PRIORITY_RANK.first;
+  const reserve = belowFirst ? chat.budget.finalReserve : 0;
+  const bucketAt = tokenBucketReadyAt(chat.bucket, chat.budget, now, reserve);
+  const window = chat.budget.window;
+  const windowAt = window ? slidingWindowReadyAt(chat.grants, window, now, belowFirst) : now;
+  return Math.max(chat.heldUntil, bucketAt, windowAt);
+}
+
+/**
+ * When one more call fits a sliding window of `limit` calls per `windowMs`, given the grant times
+ * (oldest first). With `keepOneFree` the call must leave one place free, and keeps `windowMs /
+ * (limit - 1)` after the last grant: frames then go at an even pace that never fills the window,
+ * and the final text finds its place at once instead of up to a window later.
+ */
+export function slidingWindowReadyAt(
+  grants: readonly number[],
+  window: { limit: number; windowMs: number },
+  now: number,
+  keepOneFree: boolean,
+): number {
+  let oldest = 0;
+  while (oldest < grants.length && grants[oldest]! <= now - window.windowMs) oldest++;
+  const count = grants.length - oldest;
+  const allowed = Math.max(1, window.limit - (keepOneFree ? 1 : 0));
+  let at = count < allowed ? now : grants[grants.length - allowed]! + window.windowMs;
+  const last = grants.at(-1);
+  if (keepOneFree && window.limit > 1 && last !== undefined && last > now - window.windowMs) {
+    at = Math.max(at, last + window.windowMs / (window.limit - 1));
+  }
+  return at;
 }
 
 export interface RecentRateLimit {

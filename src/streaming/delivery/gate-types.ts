@@ -51,6 +51,8 @@ export interface ChatState {
   bucket: TokenBucket;
   heldUntil: number;
   inFlight: boolean;
+  /** Grant times within the budget's sliding window, oldest first (when it has one). */
+  grants: number[];
   waiters: Waiter[];
   /** This chat's one place in the global queue; an entry that is no longer this one is stale. */
   turn: ChatTurn | undefined;

@@ -15,6 +15,12 @@ export interface RateBudget {
    * their pace; only the bucket's first burst is smaller. At most `burst - 1` is kept.
    */
   finalReserve: number;
+  /**
+   * Optionally also a strict sliding window: at most `limit` calls in any `windowMs` (a private
+   * chat's "short bursts tolerated", read strictly). Calls below `first` leave one call of it free
+   * and keep `windowMs / (limit - 1)` apart, so the final text never waits for the window.
+   */
+  window?: { limit: number; windowMs: number };
 }
 
 export interface GateOptions {

@@ -90,6 +90,7 @@ export function createRateGate(
         bucket: createTokenBucket(budget, timers.now()),
         heldUntil: 0,
         inFlight: false,
+        grants: [],
         waiters: [],
         turn: undefined,
         timer: undefined,
@@ -273,6 +274,11 @@ export function createRateGate(
     const previousCallAt = chat.bucket.lastCallAt;
     chat.bucket.tokens -= 1;
     chat.bucket.lastCallAt = now;
+    if (chat.budget.window) {
+      const windowMs = chat.budget.window.windowMs;
+      while (chat.grants.length > 0 && chat.grants[0]! <= now - windowMs) chat.grants.shift();
+      chat.grants.push(now);
+    }
     chat.inFlight = true;
     let released = false;
     waiter.resolve({
@@ -283,6 +289,8 @@ export function createRateGate(
         if (releaseOptions?.unused) {
           chat.bucket.tokens = Math.min(chat.budget.burst, chat.bucket.tokens + 1);
           chat.bucket.lastCallAt = previousCallAt;
+          const index = chat.grants.lastIndexOf(now);
+          if (index >= 0) chat.grants.splice(index, 1);
         }
         dispatch(chat);
       },

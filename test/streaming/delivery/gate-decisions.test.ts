@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { PRIORITY_RANK } from '../../../src/streaming/delivery/call-priority.js';
 import {
   type ChatBudgetState,
+  chatReadyAt,
   createGlobalPace,
   decideChatDispatch,
   decideGlobalHold,
   type GlobalPace,
   paceAllowance,
   recordGrant,
+  slidingWindowReadyAt,
 } from '../../../src/streaming/delivery/gate-decisions.js';
 import { DEFAULT_GATE_OPTIONS } from '../../../src/streaming/delivery/options.js';
+import { refillTokenBucket } from '../../../src/streaming/delivery/token-bucket.js';
 
 /** 10 calls a second: spaced 100 ms, at most 10 in any second. */
 function pace(patch: Partial<GlobalPace> = {}): GlobalPace {
@@ -74,6 +78,7 @@ describe('decideChatDispatch', () => {
     return {
       budget,
       bucket: { tokens: 3, refilledAt: 0, lastCallAt: Number.NEGATIVE_INFINITY },
+      grants: [],
       heldUntil: 0,
       inFlight: false,
       bestRank: 4,
@@ -157,5 +162,58 @@ describe('decideGlobalHold', () => {
     const decision = decideGlobalHold(recent, { chatId: 3, at: 10_000, until: 11_000 }, options);
     expect(decision.holdUntil).toBe(want);
     expect(decision.recent.at(-1)).toEqual({ chatId: 3, at: 10_000, until: 11_000 });
+  });
+});
+
+describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
+  const window = { limit: 3, windowMs: 3000 };
+  it.each([
+    { name: 'empty: now', grants: [], keep: false, want: 10_000 },
+    { name: 'room for the final text', grants: [8000, 9000], keep: false, want: 10_000 },
+    { name: 'full: wait for the oldest to leave', grants: [7500, 8000, 9000], keep: false, want: 10_500 },
+    { name: 'old grants do not count', grants: [6000, 7000, 9000], keep: false, want: 10_000 },
+    { name: 'a frame leaves one place free', grants: [8000, 9500], keep: true, want: 11_000 },
+    { name: 'a frame keeps an even pace (window / 2)', grants: [9000], keep: true, want: 10_500 },
+    { name: 'a frame after a long pause goes now', grants: [5000], keep: true, want: 10_000 },
+  ])('$name', ({ grants, keep, want }) => {
+    expect(slidingWindowReadyAt(grants, window, 10_000, keep)).toBe(want);
+  });
+
+  it('a streaming private chat: placeholder and first text at once, frames evenly, never over the window, the final text without waiting', () => {
+    const budget = { ...DEFAULT_GATE_OPTIONS.private, refillMs: 1034, window: { limit: 3, windowMs: 3100 } };
+    const chat = {
+      budget,
+      bucket: { tokens: 2, refilledAt: 0, lastCallAt: Number.NEGATIVE_INFINITY },
+      grants: [] as number[],
+      heldUntil: 0,
+    };
+    const grant = (at: number) => {
+      chat.bucket.tokens -= 1;
+      chat.bucket.lastCallAt = at;
+      chat.grants.push(at);
+    };
+    // Whenever a call of `rank` may go, it goes (a model writing faster than Telegram takes frames).
+    const next = (rank: number, from: number) => {
+      for (let at = from; ; at += 10) {
+        refillTokenBucket(chat.bucket, budget, at);
+        if (chatReadyAt(chat, at, rank) <= at) return at;
+      }
+    };
+    grant(next(PRIORITY_RANK.placeholder, 0));
+    const first = next(PRIORITY_RANK.first, 200);
+    grant(first);
+    const frames: number[] = [];
+    for (let at = first; frames.length < 8; ) {
+      at = next(PRIORITY_RANK.update, at);
+      grant(at);
+      frames.push(at);
+    }
+    expect(first).toBe(200);
+    for (let i = 1; i < frames.length; i++) expect(frames[i]! - frames[i - 1]!).toBeGreaterThanOrEqual(1550);
+    for (let i = 3; i < chat.grants.length; i++)
+      expect(chat.grants[i]! - chat.grants[i - 3]!).toBeGreaterThanOrEqual(3100);
+    // The model ends right after a frame went: the final text goes at once.
+    const last = frames.at(-1)!;
+    expect(next(PRIORITY_RANK.final, last + 10)).toBe(last + 10);
   });
 });
