@@ -119,25 +119,24 @@ export function chatReadyAt(
 
 /**
  * When one more call fits a sliding window of `limit` calls per `windowMs`, given the grant times
- * (oldest first). With `keepOneFree` the call must leave one place free, and keeps `windowMs /
- * (limit - 1)` after the last grant: frames then go at an even pace that never fills the window,
- * and the final text finds its place at once instead of up to a window later.
+ * (oldest first). With `evenPace` (frames) the call also keeps `windowMs / limit` after the last
+ * grant: frames then never bunch, so the oldest call in a full window is always about two thirds
+ * of a window old and the final text (which keeps no pace) never waits much more than
+ * `windowMs / limit` for its place.
  */
 export function slidingWindowReadyAt(
   grants: readonly number[],
   window: { limit: number; windowMs: number },
   now: number,
-  keepOneFree: boolean,
+  evenPace: boolean,
 ): number {
   let oldest = 0;
   while (oldest < grants.length && grants[oldest]! <= now - window.windowMs) oldest++;
   const count = grants.length - oldest;
-  const allowed = Math.max(1, window.limit - (keepOneFree ? 1 : 0));
-  let at = count < allowed ? now : grants[grants.length - allowed]! + window.windowMs;
+  const limit = Math.max(1, window.limit);
+  let at = count < limit ? now : grants[grants.length - limit]! + window.windowMs;
   const last = grants.at(-1);
-  if (keepOneFree && window.limit > 1 && last !== undefined && last > now - window.windowMs) {
-    at = Math.max(at, last + window.windowMs / (window.limit - 1));
-  }
+  if (evenPace && last !== undefined) at = Math.max(at, last + window.windowMs / limit);
   return at;
 }
 

@@ -17,8 +17,8 @@ export interface RateBudget {
   finalReserve: number;
   /**
    * Optionally also a strict sliding window: at most `limit` calls in any `windowMs` (a private
-   * chat's "short bursts tolerated", read strictly). Calls below `first` leave one call of it free
-   * and keep `windowMs / (limit - 1)` apart, so the final text never waits for the window.
+   * chat's "short bursts tolerated", read strictly). Calls below `first` keep `windowMs / limit`
+   * apart, so frames never bunch and the final text finds a place within about that long.
    */
   window?: { limit: number; windowMs: number };
 }

@@ -30,6 +30,8 @@ const CHAT_BUDGET_METHODS = new Set([
   'senddocument',
 ]);
 
+const DEFAULT_STALL_MS = 10_000;
+
 interface PendingWrite {
   /** The chat whose own budget the call spends; undefined for bot-wide-only calls. */
   chatId: number | undefined;
@@ -49,8 +51,11 @@ export function createPacedFetch(deps: {
   pacer: WritePacer;
   base: typeof fetch;
   timers: DeliveryTimers;
+  /** A call still unanswered after this long is counted as answered (default 10 s). */
+  stallMs?: number;
 }): typeof fetch {
   const { pacer, base, timers } = deps;
+  const stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
   const queue: PendingWrite[] = [];
   let timer: unknown;
   let timerAt = Number.POSITIVE_INFINITY;
@@ -65,13 +70,21 @@ export function createPacedFetch(deps: {
       const now = timers.now();
       const wait = pacer.waitMs(now, pending.chatId);
       if (wait === 0) {
-        const settle = pacer.record(now, pending.chatId);
-        queue.splice(index, 1);
-        pending.start(() => {
-          settle(timers.now());
+        const settleInPacer = pacer.record(now, pending.chatId);
+        let settled = false;
+        const settle = () => {
+          if (settled) return;
+          settled = true;
+          timers.clearTimeout(stallGuard);
+          settleInPacer(timers.now());
           // An answer frees room in its windows: whoever waited for it may go now.
           if (queue.length > 0) pump();
-        });
+        };
+        // A request that hangs (a black-holed connection) must not hold its place forever; by then
+        // it has long arrived, or never will.
+        const stallGuard = timers.setTimeout(settle, stallMs);
+        queue.splice(index, 1);
+        pending.start(settle);
         continue;
       }
       soonest = Math.min(soonest, wait);

@@ -172,14 +172,15 @@ describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
     { name: 'room for the final text', grants: [8000, 9000], keep: false, want: 10_000 },
     { name: 'full: wait for the oldest to leave', grants: [7500, 8000, 9000], keep: false, want: 10_500 },
     { name: 'old grants do not count', grants: [6000, 7000, 9000], keep: false, want: 10_000 },
-    { name: 'a frame leaves one place free', grants: [8000, 9500], keep: true, want: 11_000 },
-    { name: 'a frame keeps an even pace (window / 2)', grants: [9000], keep: true, want: 10_500 },
+    { name: 'a frame keeps an even pace (window / 3)', grants: [9500], keep: true, want: 10_500 },
+    { name: 'a frame in a full window waits for both', grants: [7500, 8000, 9900], keep: true, want: 10_900 },
     { name: 'a frame after a long pause goes now', grants: [5000], keep: true, want: 10_000 },
+    { name: 'the final text keeps no pace', grants: [9500], keep: false, want: 10_000 },
   ])('$name', ({ grants, keep, want }) => {
     expect(slidingWindowReadyAt(grants, window, 10_000, keep)).toBe(want);
   });
 
-  it('a streaming private chat: placeholder and first text at once, frames evenly, never over the window, the final text without waiting', () => {
+  it('a streaming private chat: placeholder and first text at once, then frames about a second apart, never over the window, the final text soon', () => {
     const budget = { ...DEFAULT_GATE_OPTIONS.private, refillMs: 1034, window: { limit: 3, windowMs: 3100 } };
     const chat = {
       budget,
@@ -194,7 +195,7 @@ describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
     };
     // Whenever a call of `rank` may go, it goes (a model writing faster than Telegram takes frames).
     const next = (rank: number, from: number) => {
-      for (let at = from; ; at += 10) {
+      for (let at = from; ; at += 1) {
         refillTokenBucket(chat.bucket, budget, at);
         if (chatReadyAt(chat, at, rank) <= at) return at;
       }
@@ -203,17 +204,22 @@ describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
     const first = next(PRIORITY_RANK.first, 200);
     grant(first);
     const frames: number[] = [];
-    for (let at = first; frames.length < 8; ) {
+    for (let at = first; frames.length < 10; ) {
       at = next(PRIORITY_RANK.update, at);
       grant(at);
       frames.push(at);
     }
     expect(first).toBe(200);
-    for (let i = 1; i < frames.length; i++) expect(frames[i]! - frames[i - 1]!).toBeGreaterThanOrEqual(1550);
-    for (let i = 3; i < chat.grants.length; i++)
+    // The first frame a second after the first text; later ones no closer than a third of the window.
+    expect(frames[0]).toBeLessThanOrEqual(1300);
+    for (let i = 1; i < frames.length; i++) expect(frames[i]! - frames[i - 1]!).toBeGreaterThanOrEqual(1033);
+    for (let i = 3; i < chat.grants.length; i++) {
       expect(chat.grants[i]! - chat.grants[i - 3]!).toBeGreaterThanOrEqual(3100);
-    // The model ends right after a frame went: the final text goes at once.
-    const last = frames.at(-1)!;
-    expect(next(PRIORITY_RANK.final, last + 10)).toBe(last + 10);
+    }
+    // Once the opening burst has left the window, the final text waits at most about a third of it.
+    for (const after of [10, 500, 1000]) {
+      const asked = frames.at(-1)! + after;
+      expect(next(PRIORITY_RANK.final, asked) - asked).toBeLessThanOrEqual(1034);
+    }
   });
 });

@@ -91,3 +91,24 @@ it('a private chat past its burst waits for its window; other chats go on', asyn
   expect(world.written[4]!.method).toBe('sendMessageDraft');
   expect(world.written[4]!.at - world.written[0]!.at).toBeGreaterThanOrEqual(1000);
 });
+
+it('a call whose answer never comes frees its place after the stall time, not never', async () => {
+  const written: number[] = [];
+  const hanging: typeof fetch = () => {
+    written.push(Date.now());
+    return new Promise<Response>(() => {});
+  };
+  const paced = createPacedFetch({
+    pacer: createWritePacer({ globalPerSecond: 1, marginMs: 0 }),
+    base: hanging,
+    timers: systemTimers,
+    stallMs: 5000,
+  });
+  void paced(`${API}/sendMessage`, { method: 'POST', body: '{"chat_id":1}' });
+  void paced(`${API}/sendMessage`, { method: 'POST', body: '{"chat_id":2}' });
+  await vi.advanceTimersByTimeAsync(4000);
+  expect(written).toHaveLength(1);
+  await advanceUntil(() => written.length === 2, 10_000, 50);
+  // Counted as answered at 5 s, so its second lasts until 6 s.
+  expect(written[1]! - written[0]!).toBeGreaterThanOrEqual(6000);
+});
