@@ -49,13 +49,11 @@ export function writePacerOptionsFor(budgets: TelegramBudgets): Partial<WritePac
 export function gateBudgetsFor(budgets: TelegramBudgets): GateOptionsInput {
   const pacer = { ...DEFAULT_WRITE_PACER_OPTIONS, ...writePacerOptionsFor(budgets) };
   const slack = pacer.marginMs + ROUND_TRIP_ALLOWANCE_MS;
-  const privateRefillMs = (pacer.privateWindowMs + slack) / pacer.privatePerWindow;
   return {
     ...budgets,
     globalPerSecond: gatePerSecond(budgets.globalPerSecond, slack),
     private: {
       ...budgets.private,
-      refillMs: Math.max(budgets.private.refillMs, Math.ceil(privateRefillMs)),
       // The pacer's window, on the gate's side: frames wait here (latest wins), not at the socket.
       window: { limit: pacer.privatePerWindow, windowMs: pacer.privateWindowMs + slack },
     },

@@ -109,35 +109,44 @@ export function chatReadyAt(
   now: number,
   rank: number,
 ): number {
-  const belowFirst = rank > PRIORITY_RANK.first;
-  const reserve = belowFirst ? chat.budget.finalReserve : 0;
+  const reserve = rank > PRIORITY_RANK.first ? chat.budget.finalReserve : 0;
   const bucketAt = tokenBucketReadyAt(chat.bucket, chat.budget, now, reserve);
   const window = chat.budget.window;
-  const windowAt = window ? slidingWindowReadyAt(chat.grants, window, now, belowFirst) : now;
+  const windowAt = window ? slidingWindowReadyAt(chat.grants, window, now) : now;
   return Math.max(chat.heldUntil, bucketAt, windowAt);
 }
 
-/**
- * When one more call fits a sliding window of `limit` calls per `windowMs`, given the grant times
- * (oldest first). With `evenPace` (frames) the call also keeps `windowMs / limit` after the last
- * grant: frames then never bunch, so the oldest call in a full window is always about two thirds
- * of a window old and the final text (which keeps no pace) never waits much more than
- * `windowMs / limit` for its place.
- */
+/** When one more call fits a sliding window of `limit` calls per `windowMs`, given the grant times (oldest first). */
 export function slidingWindowReadyAt(
   grants: readonly number[],
   window: { limit: number; windowMs: number },
   now: number,
-  evenPace: boolean,
 ): number {
   let oldest = 0;
   while (oldest < grants.length && grants[oldest]! <= now - window.windowMs) oldest++;
-  const count = grants.length - oldest;
   const limit = Math.max(1, window.limit);
-  let at = count < limit ? now : grants[grants.length - limit]! + window.windowMs;
-  const last = grants.at(-1);
-  if (evenPace && last !== undefined) at = Math.max(at, last + window.windowMs / limit);
-  return at;
+  return grants.length - oldest < limit ? now : grants[grants.length - limit]! + window.windowMs;
+}
+
+/**
+ * After a grant at `now` (already in `grants` and taken from the bucket): the bucket keeps no more
+ * tokens than the window has places left; when it is cut, or the window is full, its refill starts
+ * again from `now`.
+ * Why: tokens that pile up while the window is full would let frames out in pairs the moment it
+ * opens, and a window whose calls bunch keeps the final text waiting up to a whole window; cut, the
+ * frames go about one refill apart and the final text finds a place within about a refill.
+ */
+export function fitBucketToWindow(
+  bucket: TokenBucket,
+  grants: readonly number[],
+  window: { limit: number; windowMs: number },
+  now: number,
+): void {
+  const inWindow = grants.filter((at) => at > now - window.windowMs).length;
+  const places = Math.max(0, window.limit - inWindow);
+  if (places > 0 && bucket.tokens <= places) return;
+  bucket.tokens = places;
+  bucket.refilledAt = Math.max(bucket.refilledAt, now);
 }
 
 export interface RecentRateLimit {

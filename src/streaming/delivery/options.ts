@@ -17,8 +17,8 @@ export interface RateBudget {
   finalReserve: number;
   /**
    * Optionally also a strict sliding window: at most `limit` calls in any `windowMs` (a private
-   * chat's "short bursts tolerated", read strictly). Calls below `first` keep `windowMs / limit`
-   * apart, so frames never bunch and the final text finds a place within about that long.
+   * chat's "short bursts tolerated", read strictly). The bucket then never holds more tokens than
+   * the window has places, so frames never bunch when the window opens.
    */
   window?: { limit: number; windowMs: number };
 }

@@ -13,6 +13,7 @@ import {
   createGlobalPace,
   decideChatDispatch,
   decideGlobalHold,
+  fitBucketToWindow,
   paceAllowance,
   type RecentRateLimit,
   recordGrant,
@@ -271,13 +272,14 @@ export function createRateGate(
     }
     chat.waiters.splice(chat.waiters.indexOf(waiter), 1);
     waiter.detach();
-    const previousCallAt = chat.bucket.lastCallAt;
+    const previousBucket = { ...chat.bucket };
     chat.bucket.tokens -= 1;
     chat.bucket.lastCallAt = now;
     if (chat.budget.window) {
-      const windowMs = chat.budget.window.windowMs;
-      while (chat.grants.length > 0 && chat.grants[0]! <= now - windowMs) chat.grants.shift();
+      const window = chat.budget.window;
+      while (chat.grants.length > 0 && chat.grants[0]! <= now - window.windowMs) chat.grants.shift();
       chat.grants.push(now);
+      fitBucketToWindow(chat.bucket, chat.grants, window, now);
     }
     chat.inFlight = true;
     let released = false;
@@ -286,11 +288,14 @@ export function createRateGate(
         if (released) return;
         released = true;
         chat.inFlight = false;
-        if (releaseOptions?.unused) {
-          chat.bucket.tokens = Math.min(chat.budget.burst, chat.bucket.tokens + 1);
-          chat.bucket.lastCallAt = previousCallAt;
+        if (releaseOptions?.unused && chat.budget.window) {
+          // As if the grant never happened: the bucket as it was, the grant out of the window.
+          Object.assign(chat.bucket, previousBucket);
           const index = chat.grants.lastIndexOf(now);
           if (index >= 0) chat.grants.splice(index, 1);
+        } else if (releaseOptions?.unused) {
+          chat.bucket.tokens = Math.min(chat.budget.burst, chat.bucket.tokens + 1);
+          chat.bucket.lastCallAt = previousBucket.lastCallAt;
         }
         dispatch(chat);
       },

@@ -6,6 +6,7 @@ import {
   createGlobalPace,
   decideChatDispatch,
   decideGlobalHold,
+  fitBucketToWindow,
   type GlobalPace,
   paceAllowance,
   recordGrant,
@@ -168,20 +169,53 @@ describe('decideGlobalHold', () => {
 describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
   const window = { limit: 3, windowMs: 3000 };
   it.each([
-    { name: 'empty: now', grants: [], keep: false, want: 10_000 },
-    { name: 'room for the final text', grants: [8000, 9000], keep: false, want: 10_000 },
-    { name: 'full: wait for the oldest to leave', grants: [7500, 8000, 9000], keep: false, want: 10_500 },
-    { name: 'old grants do not count', grants: [6000, 7000, 9000], keep: false, want: 10_000 },
-    { name: 'a frame keeps an even pace (window / 3)', grants: [9500], keep: true, want: 10_500 },
-    { name: 'a frame in a full window waits for both', grants: [7500, 8000, 9900], keep: true, want: 10_900 },
-    { name: 'a frame after a long pause goes now', grants: [5000], keep: true, want: 10_000 },
-    { name: 'the final text keeps no pace', grants: [9500], keep: false, want: 10_000 },
-  ])('$name', ({ grants, keep, want }) => {
-    expect(slidingWindowReadyAt(grants, window, 10_000, keep)).toBe(want);
+    { name: 'empty: now', grants: [], want: 10_000 },
+    { name: 'room left', grants: [8000, 9000], want: 10_000 },
+    { name: 'full: wait for the oldest to leave', grants: [7500, 8000, 9000], want: 10_500 },
+    { name: 'old grants do not count', grants: [6000, 7000, 9000], want: 10_000 },
+    { name: 'the oldest just left', grants: [7000, 8000, 9000], want: 10_000 },
+  ])('$name', ({ grants, want }) => {
+    expect(slidingWindowReadyAt(grants, window, 10_000)).toBe(want);
   });
+});
 
-  it('a streaming private chat: placeholder and first text at once, then frames about a second apart, never over the window, the final text soon', () => {
-    const budget = { ...DEFAULT_GATE_OPTIONS.private, refillMs: 1034, window: { limit: 3, windowMs: 3100 } };
+describe('fitBucketToWindow', () => {
+  const window = { limit: 3, windowMs: 3000 };
+  it.each([
+    {
+      name: 'places left for every token: unchanged',
+      bucket: { tokens: 1, refilledAt: 9000, lastCallAt: 10_000 },
+      grants: [9500, 10_000],
+      want: { tokens: 1, refilledAt: 9000, lastCallAt: 10_000 },
+    },
+    {
+      name: 'a full window keeps no token and refills from now',
+      bucket: { tokens: 1, refilledAt: 8000, lastCallAt: 10_000 },
+      grants: [8000, 9000, 10_000],
+      want: { tokens: 0, refilledAt: 10_000, lastCallAt: 10_000 },
+    },
+    {
+      name: 'an empty bucket in a full window still restarts its refill',
+      bucket: { tokens: 0, refilledAt: 8100, lastCallAt: 10_000 },
+      grants: [7500, 9000, 10_000],
+      want: { tokens: 0, refilledAt: 10_000, lastCallAt: 10_000 },
+    },
+    {
+      name: 'one place left: at most one token',
+      bucket: { tokens: 2, refilledAt: 9000, lastCallAt: 10_000 },
+      grants: [6000, 9500, 10_000],
+      want: { tokens: 1, refilledAt: 10_000, lastCallAt: 10_000 },
+    },
+  ])('$name', ({ bucket, grants, want }) => {
+    fitBucketToWindow(bucket, grants, window, 10_000);
+    expect(bucket).toEqual(want);
+  });
+});
+
+describe('a streaming private chat (1 a second, a burst of 2, 3 in any 3.1 s)', () => {
+  const window = { limit: 3, windowMs: 3100 };
+  const budget = { ...DEFAULT_GATE_OPTIONS.private, window };
+  function simulate(firstAt: number) {
     const chat = {
       budget,
       bucket: { tokens: 2, refilledAt: 0, lastCallAt: Number.NEGATIVE_INFINITY },
@@ -192,6 +226,7 @@ describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
       chat.bucket.tokens -= 1;
       chat.bucket.lastCallAt = at;
       chat.grants.push(at);
+      fitBucketToWindow(chat.bucket, chat.grants, window, at);
     };
     // Whenever a call of `rank` may go, it goes (a model writing faster than Telegram takes frames).
     const next = (rank: number, from: number) => {
@@ -201,7 +236,7 @@ describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
       }
     };
     grant(next(PRIORITY_RANK.placeholder, 0));
-    const first = next(PRIORITY_RANK.first, 200);
+    const first = next(PRIORITY_RANK.first, firstAt);
     grant(first);
     const frames: number[] = [];
     for (let at = first; frames.length < 10; ) {
@@ -209,17 +244,28 @@ describe('slidingWindowReadyAt (3 calls in any 3 s)', () => {
       grant(at);
       frames.push(at);
     }
+    return { chat, first, frames, next };
+  }
+
+  it('the placeholder and the first text go at once, the next frame a second after the start', () => {
+    const { first, frames } = simulate(200);
     expect(first).toBe(200);
-    // The first frame a second after the first text; later ones no closer than a third of the window.
-    expect(frames[0]).toBeLessThanOrEqual(1300);
-    for (let i = 1; i < frames.length; i++) expect(frames[i]! - frames[i - 1]!).toBeGreaterThanOrEqual(1033);
+    expect(frames[0]).toBe(1000);
+  });
+
+  it('never more than 3 in any window, and frames never bunch once the window is full', () => {
+    const { chat, frames } = simulate(200);
     for (let i = 3; i < chat.grants.length; i++) {
       expect(chat.grants[i]! - chat.grants[i - 3]!).toBeGreaterThanOrEqual(3100);
     }
-    // Once the opening burst has left the window, the final text waits at most about a third of it.
-    for (const after of [10, 500, 1000]) {
+    for (let i = 1; i < frames.length; i++) expect(frames[i]! - frames[i - 1]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('the final text waits about a second at most, once the opening burst has left the window', () => {
+    const { frames, next } = simulate(200);
+    for (const after of [1, 300, 700, 999]) {
       const asked = frames.at(-1)! + after;
-      expect(next(PRIORITY_RANK.final, asked) - asked).toBeLessThanOrEqual(1034);
+      expect(next(PRIORITY_RANK.final, asked) - asked).toBeLessThanOrEqual(1100);
     }
   });
 });
