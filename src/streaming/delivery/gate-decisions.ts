@@ -4,7 +4,10 @@
  * - `paceAllowance`: how many turns the bot-wide pace lets go now, or when the next may;
  * - `decideChatDispatch`: whether a chat's best waiting request may join the global queue now, must
  *   wait for its own budget or hold, or the chat can be forgotten;
+ * - `slidingWindowReadyAt` / `fitBucketToWindow`: a private chat's strict window (3 in any 3 s) on
+ *   top of its token bucket, and the one state change that keeps its frames from bunching;
  * - `decideGlobalHold`: whether 429s in several chats at once mean the whole bot must hold.
+ * `recordGrant` and `fitBucketToWindow` are the state changes the shell applies after a grant.
  */
 import { PRIORITY_RANK } from './call-priority.js';
 import type { RateBudget } from './options.js';
