@@ -28,7 +28,11 @@ import { createFeatures } from './telegram/features/index.js';
 import { telegramFileApi } from './telegram/file-api.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
-import { createPacedTelegramFetch, gatePerSecond } from './telegram/paced-telegram-fetch.js';
+import {
+  createPacedTelegramFetch,
+  gateBudgetsFor,
+  writePacerOptionsFor,
+} from './telegram/paced-telegram-fetch.js';
 import { startUpdates } from './telegram/start-updates.js';
 import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
 import { connectMcpServers } from './tools/mcp/connect-mcp-servers.js';
@@ -70,11 +74,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const providers = options.providers ?? createProviderRegistry(config);
   // Every Bot API call of the process is counted when it is written, by one pacer (issue 10).
   const budgets = config.telegramBudgets;
-  const telegramFetch = createPacedTelegramFetch({
-    globalPerSecond: budgets.globalPerSecond,
-    groupMinSpacingMs: budgets.group.minSpacingMs,
-    groupPerMinute: budgets.group.burst + Math.floor(60_000 / budgets.group.refillMs),
-  });
+  const telegramFetch = createPacedTelegramFetch(writePacerOptionsFor(budgets));
   const bot = createBot({
     config,
     fetch: telegramFetch,
@@ -86,9 +86,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // of their own) and command replies (through bot.api, which waits for the same gate).
   // The gate grants no faster than the pacer lets calls out (its windows are 1 s + margin), so
   // calls wait in the gate, where a newer frame replaces an older one, not in the pacer's queue.
-  const gate = createRateGate({
-    options: { ...budgets, globalPerSecond: gatePerSecond(budgets.globalPerSecond) },
-  });
+  const gate = createRateGate({ options: gateBudgetsFor(budgets) });
   const engineApi = new Api(config.telegram.token, {
     apiRoot: config.telegram.apiRoot,
     fetch: telegramFetch,

@@ -1,4 +1,6 @@
+import type { Config } from '../config.js';
 import { createNodeHttpFetch } from '../providers/node-http-fetch.js';
+import type { GateOptionsInput } from '../streaming/delivery/options.js';
 import { createPacedFetch } from '../streaming/delivery/paced-fetch.js';
 import { systemTimers } from '../streaming/delivery/system-timers.js';
 import {
@@ -7,9 +9,55 @@ import {
   type WritePacerOptions,
 } from '../streaming/delivery/write-pacer.js';
 
-/** The bot-wide rate the pacer really lets out: `perSecond` calls per (1 s + margin), rounded down. */
-export function gatePerSecond(perSecond: number, marginMs = DEFAULT_WRITE_PACER_OPTIONS.marginMs): number {
-  return Math.max(1, Math.floor((perSecond * 1000) / (1000 + marginMs)));
+type TelegramBudgets = Config['telegramBudgets'];
+
+/** Telegram tolerates short bursts in a private chat; this is the window they are counted over. */
+const PRIVATE_WINDOW_MS = 3000;
+
+/**
+ * What one call adds to each window it is counted in: the pacer frees a call's place a window after
+ * its answer, so every window is longer by the round trip. 100 ms is a typical one to Telegram's
+ * servers (locally it is a few ms, and the gate then leaves a little room unused).
+ */
+const ROUND_TRIP_ALLOWANCE_MS = 100;
+
+/** The bot-wide rate the pacer really lets out: `perSecond` calls per (1 s + round trip), rounded down. */
+export function gatePerSecond(perSecond: number, roundTripMs = ROUND_TRIP_ALLOWANCE_MS): number {
+  return Math.max(1, Math.floor((perSecond * 1000) / (1000 + roundTripMs)));
+}
+
+/**
+ * The write pacer's windows from the configured budgets. A private chat gets its steady rate's worth
+ * of calls in any 3 s (or its burst, when larger): at 1 per second with a burst of 2, that is 3 in
+ * any 3 s, the strictest reading of "about one a second, short bursts tolerated".
+ */
+export function writePacerOptionsFor(budgets: TelegramBudgets): Partial<WritePacerOptions> {
+  const { group, private: privateBudget } = budgets;
+  return {
+    globalPerSecond: budgets.globalPerSecond,
+    groupMinSpacingMs: group.minSpacingMs,
+    groupPerMinute: group.burst + Math.floor(60_000 / group.refillMs),
+    privatePerWindow: Math.max(privateBudget.burst, Math.round(PRIVATE_WINDOW_MS / privateBudget.refillMs)),
+    privateWindowMs: PRIVATE_WINDOW_MS,
+  };
+}
+
+/**
+ * The gate's budgets: no faster than the pacer lets calls out (its windows are longer by the round
+ * trip), so calls wait in the gate, where a newer frame replaces an older one, not in the pacer.
+ */
+export function gateBudgetsFor(budgets: TelegramBudgets): GateOptionsInput {
+  const pacer = { ...DEFAULT_WRITE_PACER_OPTIONS, ...writePacerOptionsFor(budgets) };
+  const slack = pacer.marginMs + ROUND_TRIP_ALLOWANCE_MS;
+  return {
+    ...budgets,
+    globalPerSecond: gatePerSecond(budgets.globalPerSecond, slack),
+    private: {
+      ...budgets.private,
+      // The pacer's window, on the gate's side: frames wait here (latest wins), not at the socket.
+      window: { limit: pacer.privatePerWindow, windowMs: pacer.privateWindowMs + slack },
+    },
+  };
 }
 
 /**

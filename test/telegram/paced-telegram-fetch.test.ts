@@ -17,8 +17,9 @@ function maxInWindow(times: number[], windowMs: number): number {
 
 const start = useAnswerWorld();
 it('120 answers at once (40 % in groups): never more than 30 calls in any second as the emulator receives them, no 429', async () => {
-  // Telegram-like limits in the emulator; the sliding-window checks below are on its arrival times.
-  const { world, store } = await start({ STREAM_MODE: 'auto' }, { limits: 'telegram' });
+  // The emulator's strictest model: sliding windows counted when each request arrives (30 in any
+  // 1 s for the bot, 3 in any 3 s per private chat, groups 1 s apart and 20 in any 60 s).
+  const { world, store } = await start({ STREAM_MODE: 'auto' }, { limits: 'sliding' });
   const { telegram, openai } = world;
   const count = 120;
   const chats = Array.from({ length: count }, (_, index) =>
@@ -42,6 +43,7 @@ it('120 answers at once (40 % in groups): never more than 30 calls in any second
   }
 
   const answers = await store.waitForFinished(count, { timeoutMs: 100_000 });
+  expect(telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
   expect(telegram.stats().tooManyRequests).toBe(0);
   const counted = telegram.calls().filter((call) => !UNCOUNTED.has(call.method));
   expect(counted.length).toBeGreaterThan(count);
@@ -54,11 +56,44 @@ it('120 answers at once (40 % in groups): never more than 30 calls in any second
   for (const [index, chat] of chats.entries()) {
     expect(answers.find((answer) => answer.chatId === chat.id)?.status).toBe('complete');
     expect(botMessages(world, chat.id).map((message) => message.text)).toEqual([answerFor(index)]);
-    if (!chat.group) continue;
     const times = telegram
       .calls({ chatId: chat.id })
       .filter((call) => call.method !== 'sendChatAction')
       .map((call) => call.at);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    if (chat.group) {
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    } else {
+      // Drafts and sends of a private chat: never more than 3 in any 3 s as they arrive.
+      expect(maxInWindow(times, 3000)).toBeLessThanOrEqual(3);
+    }
   }
 }, 150_000);
+
+it('private chats streaming drafts for seconds: never more than 3 calls in any 3 s per chat, no 429', async () => {
+  const { world, store } = await start({ STREAM_MODE: 'auto' }, { limits: 'sliding' });
+  const { telegram, openai } = world;
+  const count = 6;
+  const users = Array.from({ length: count }, (_, index) => telegram.createUser({ firstName: `U${index}` }));
+  const answerFor = (index: number) => longAnswer(600 + 7 * index, `Private ${index}`);
+  openai.setHandler((request) => {
+    const index = Number(/question (\d+)/.exec(contentText(request.messages.at(-1)))?.[1]);
+    // ~6 s of streaming each: many more frames than a private chat's burst.
+    return { text: answerFor(index), tokenChars: 4, tokensPerSecond: 25 };
+  });
+  for (const [index, user] of users.entries())
+    telegram.userSends({ chat: user.id, text: `question ${index}` });
+
+  const answers = await store.waitForFinished(count, { timeoutMs: 60_000 });
+  expect(telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
+  for (const [index, user] of users.entries()) {
+    expect(answers.find((answer) => answer.chatId === user.id)?.status).toBe('complete');
+    expect(botMessages(world, user.id).map((message) => message.text)).toEqual([answerFor(index)]);
+    const times = telegram
+      .calls({ chatId: user.id })
+      .filter((call) => call.method !== 'sendChatAction')
+      .map((call) => call.at);
+    // The burst was spent and the chat kept streaming at its steady pace.
+    expect(times.length).toBeGreaterThan(4);
+    expect(maxInWindow(times, 3000)).toBeLessThanOrEqual(3);
+  }
+}, 90_000);

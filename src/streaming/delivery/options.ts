@@ -15,6 +15,12 @@ export interface RateBudget {
    * their pace; only the bucket's first burst is smaller. At most `burst - 1` is kept.
    */
   finalReserve: number;
+  /**
+   * Optionally also a strict sliding window: at most `limit` calls in any `windowMs` (a private
+   * chat's "short bursts tolerated", read strictly). The bucket then never holds more tokens than
+   * the window has places, so frames never bunch when the window opens.
+   */
+  window?: { limit: number; windowMs: number };
 }
 
 export interface GateOptions {

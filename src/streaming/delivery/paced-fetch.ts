@@ -20,7 +20,7 @@ const UNCOUNTED_METHODS = new Set([
   'logout',
 ]);
 
-// Calls that spend a group's own message budget (chat actions and callback answers do not).
+// Calls that spend a chat's own message budget (chat actions and callback answers do not).
 const CHAT_BUDGET_METHODS = new Set([
   'sendmessage',
   'editmessagetext',
@@ -30,24 +30,32 @@ const CHAT_BUDGET_METHODS = new Set([
   'senddocument',
 ]);
 
+const DEFAULT_STALL_MS = 10_000;
+
 interface PendingWrite {
-  groupChatId: number | undefined;
-  start: () => void;
+  /** The chat whose own budget the call spends; undefined for bot-wide-only calls. */
+  chatId: number | undefined;
+  /** Writes the request; `settle` is called when its answer (or failure) comes back. */
+  start: (settle: () => void) => void;
 }
 
 /**
  * A `fetch` for grammY's API client that asks the pacer right before each write and writes in the
  * same synchronous step (`start` calls `base` directly from the timer callback, no await between):
  * however late the loop runs, a call is only counted when it really leaves. Waiting calls go out in
- * arrival order; a group call that must wait for its chat does not hold up other chats.
+ * arrival order; a call that must wait for its own chat (a group's spacing, a private chat's burst)
+ * does not hold up other chats.
  * One pacer must be shared by every API client of the bot (bot.api and the engine's).
  */
 export function createPacedFetch(deps: {
   pacer: WritePacer;
   base: typeof fetch;
   timers: DeliveryTimers;
+  /** A call still unanswered after this long is counted as answered (default 10 s). */
+  stallMs?: number;
 }): typeof fetch {
   const { pacer, base, timers } = deps;
+  const stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
   const queue: PendingWrite[] = [];
   let timer: unknown;
   let timerAt = Number.POSITIVE_INFINITY;
@@ -60,19 +68,32 @@ export function createPacedFetch(deps: {
     for (let index = 0; index < queue.length; ) {
       const pending = queue[index]!;
       const now = timers.now();
-      const wait = pacer.waitMs(now, pending.groupChatId);
+      const wait = pacer.waitMs(now, pending.chatId);
       if (wait === 0) {
-        pacer.record(now, pending.groupChatId);
+        const settleInPacer = pacer.record(now, pending.chatId);
+        let settled = false;
+        const settle = () => {
+          if (settled) return;
+          settled = true;
+          timers.clearTimeout(stallGuard);
+          settleInPacer(timers.now());
+          // An answer frees room in its windows: whoever waited for it may go now.
+          if (queue.length > 0) pump();
+        };
+        // A request that hangs (a black-holed connection) must not hold its place forever; by then
+        // it has long arrived, or never will.
+        const stallGuard = timers.setTimeout(settle, stallMs);
         queue.splice(index, 1);
-        pending.start();
+        pending.start(settle);
         continue;
       }
       soonest = Math.min(soonest, wait);
       // The bot-wide window is full: nobody behind this call may go either (keeps arrival order).
-      if (pending.groupChatId === undefined || pacer.waitMs(now) > 0) break;
+      if (pending.chatId === undefined || pacer.waitMs(now) > 0) break;
       index++;
     }
-    if (queue.length > 0) schedule(Math.max(1, Number.isFinite(soonest) ? soonest : 1));
+    // Infinity: every window that is full waits for an answer in flight, which pumps again.
+    if (queue.length > 0 && Number.isFinite(soonest)) schedule(Math.max(1, soonest));
   }
 
   function schedule(ms: number): void {
@@ -87,7 +108,7 @@ export function createPacedFetch(deps: {
     const url = input instanceof Request ? input.url : String(input);
     const method = url.slice(url.lastIndexOf('/') + 1).toLowerCase();
     if (UNCOUNTED_METHODS.has(method)) return base(input, init);
-    const groupChatId = CHAT_BUDGET_METHODS.has(method) ? groupChatIdOf(init?.body) : undefined;
+    const chatId = CHAT_BUDGET_METHODS.has(method) ? chatIdOf(init?.body) : undefined;
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(signal.reason);
 
@@ -98,10 +119,19 @@ export function createPacedFetch(deps: {
         reject(signal?.reason);
       };
       const pending: PendingWrite = {
-        groupChatId,
-        start: () => {
+        chatId,
+        start: (settle) => {
           signal?.removeEventListener('abort', onAbort);
-          base(input, init).then(resolve, reject);
+          base(input, init).then(
+            (response) => {
+              settle();
+              resolve(response);
+            },
+            (error: unknown) => {
+              settle();
+              reject(error);
+            },
+          );
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -112,9 +142,9 @@ export function createPacedFetch(deps: {
   };
 }
 
-/** The chat id of a group (negative id) from a JSON body; undefined for private chats and other bodies. */
-function groupChatIdOf(body: unknown): number | undefined {
+/** The numeric chat id from a JSON body; undefined for `@username` ids and other bodies. */
+function chatIdOf(body: unknown): number | undefined {
   if (typeof body !== 'string') return undefined;
-  const match = /"chat_id":(-\d+)[,}]/.exec(body);
+  const match = /"chat_id":(-?\d+)[,}]/.exec(body);
   return match ? Number(match[1]) : undefined;
 }

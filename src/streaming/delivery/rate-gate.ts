@@ -1,117 +1,33 @@
+/**
+ * The rate gate's shell: waiters per chat, the global priority queue, the pace timer, Bottleneck's
+ * reservoir and chat actions' bot-wide turns. Every grant decision is a pure function in
+ * gate-decisions.ts. About 410 lines, on purpose: these parts share one piece of bookkeeping (queue
+ * entries that go stale, `liveTurns`, one timer per chat), and split across files they would have to
+ * reach into each other's state.
+ */
 import Bottleneck from 'bottleneck';
-import { type GateOptions, type GateOptionsInput, type RateBudget, resolveGateOptions } from './options.js';
+import { PRIORITIES, PRIORITY_RANK } from './call-priority.js';
+import {
+  chatReadyAt as budgetReadyAt,
+  type ChatBudgetState,
+  createGlobalPace,
+  decideChatDispatch,
+  decideGlobalHold,
+  fitBucketToWindow,
+  paceAllowance,
+  type RecentRateLimit,
+  recordGrant,
+  WINDOW_MS,
+} from './gate-decisions.js';
+import type { BotTurn, CallPermit, CallRequest, ChatState, RateGate, Turn, Waiter } from './gate-types.js';
+import { type GateOptions, type GateOptionsInput, resolveGateOptions } from './options.js';
 import type { ChatType, DeliveryTimers } from './primitives.js';
 import { systemTimers } from './system-timers.js';
-import {
-  createTokenBucket,
-  drainTokenBucketUntil,
-  refillTokenBucket,
-  type TokenBucket,
-  tokenBucketIdleAt,
-  tokenBucketReadyAt,
-} from './token-bucket.js';
+import { createTokenBucket, drainTokenBucketUntil, refillTokenBucket } from './token-bucket.js';
 
-/**
- * Best first. `reveal`: a commit or final call of an answer that shows nothing yet, so it is that
- * answer's first text as well (when many answers end before the budget reached them, their readers
- * have waited longest, and the call counts twice); `final`: commits and final text; `first`: the
- * first visible text of an answer; `placeholder`: the empty "Thinking…" draft, which must never
- * delay another answer's real first text; `update`: intermediate frames; `background`: chat
- * actions, which must never delay a frame.
- */
-export type CallPriority = 'reveal' | 'final' | 'first' | 'placeholder' | 'update' | 'background';
+export { type CallPriority, PRIORITY_RANK } from './call-priority.js';
 
-export interface CallRequest {
-  chatId: number;
-  chatType: ChatType;
-  priority: CallPriority;
-  /**
-   * `chat` (default): charged to the chat's budget and to the bot's. `bot`: charged to the bot-wide
-   * budget only (chat actions: Telegram counts them against the bot's limit, not the chat's); such a
-   * call still waits out the chat's 429 hold, but neither waits for nor delays the chat's frames.
-   */
-  scope?: 'chat' | 'bot';
-  /** Aborting withdraws the request; `acquire` then resolves `undefined`. */
-  signal?: AbortSignal;
-}
-
-/** The right to make one Telegram call in a chat now. Release it when the call has finished. */
-export interface CallPermit {
-  /** `unused`: nothing was sent after all (e.g. the frame had not changed); the chat's budget is given back. */
-  release(options?: { unused?: boolean }): void;
-}
-
-/**
- * Decides when a Telegram call may go. The one seam a shared store (e.g. Redis, so that several bot
- * processes share the global budget) would replace: everything else in delivery only asks it for turns.
- */
-export interface RateGate {
-  /** Waits for a turn; `undefined` when the request was withdrawn or the gate closed. */
-  acquire(request: CallRequest): Promise<CallPermit | undefined>;
-  /** A 429: holds the chat (or, without a chat, the whole bot) for `retryAfterMs`. */
-  reportRateLimit(chatId: number | undefined, retryAfterMs: number): void;
-  close(): Promise<void>;
-}
-
-const PRIORITIES: readonly CallPriority[] = [
-  'reveal',
-  'final',
-  'first',
-  'placeholder',
-  'update',
-  'background',
-];
-/** Each priority's place in the order, 0 best. */
-export const PRIORITY_RANK = Object.fromEntries(
-  PRIORITIES.map((priority, rank) => [priority, rank]),
-) as Record<CallPriority, number>;
-
-/**
- * How far behind its spacing the global clock may fall (event loop blocked) and still catch up at once.
- * Measured: 1000 ms bunched up to 59 calls into one second at Telegram's end (granted calls wait for the
- * loop too) and earned 429s at 500 answers; 500 ms stayed at 0 × 429 with the budget fully used.
- */
-const CATCH_UP_MS = 500;
-const WINDOW_MS = 1000;
-
-interface Waiter {
-  rank: number;
-  seq: number;
-  resolve: (permit: CallPermit | undefined) => void;
-  detach: () => void;
-}
-
-interface ChatState {
-  chatId: number;
-  budget: RateBudget;
-  bucket: TokenBucket;
-  heldUntil: number;
-  inFlight: boolean;
-  waiters: Waiter[];
-  /** This chat's one place in the global queue; an entry that is no longer this one is stale. */
-  turn: ChatTurn | undefined;
-  timer: unknown;
-  timerAt: number;
-}
-
-interface ChatTurn {
-  kind: 'chat';
-  chat: ChatState;
-  rank: number;
-}
-
-/** A `bot`-scope request (a chat action): it waits in the global queue itself. */
-interface BotTurn {
-  kind: 'bot';
-  chatId: number;
-  rank: number;
-  waiter: Waiter;
-  /** `parked`: out of the queue until the chat's 429 hold ends (`timer`). */
-  state: 'queued' | 'parked' | 'done';
-  timer: unknown;
-}
-
-type Turn = ChatTurn | BotTurn;
+export type { CallPermit, CallRequest, RateGate } from './gate-types.js';
 
 /**
  * How the work is split, and why:
@@ -141,23 +57,18 @@ export function createRateGate(
 ): RateGate & { readonly trackedChats: number } {
   const options: GateOptions = resolveGateOptions(deps.options);
   const timers = deps.timers ?? systemTimers;
-  const spacingMs = Math.ceil(1000 / options.globalPerSecond);
-  const windowLimit = Math.max(1, Math.floor(options.globalPerSecond));
-  const limiter = new Bottleneck({ maxConcurrent: null, minTime: 0, reservoir: windowLimit });
+  const pace = createGlobalPace(options.globalPerSecond);
+  const limiter = new Bottleneck({ maxConcurrent: null, minTime: 0, reservoir: pace.windowLimit });
   const chats = new Map<number, ChatState>();
   const queues: Turn[][] = PRIORITIES.map(() => []);
   /** Entries in `queues` that may still be granted (stale ones are not counted). */
   let liveTurns = 0;
-  /** Grant times of the last `windowLimit` grants, oldest first. */
-  const recentGrants: number[] = [];
-  let nextSlotAt = Number.NEGATIVE_INFINITY;
   let batchPending = false;
   let pumpTimer: unknown;
   let pumpAt = Number.POSITIVE_INFINITY;
-  const recentRateLimits: { chatId: number; at: number; until: number }[] = [];
+  let recentRateLimits: RecentRateLimit[] = [];
   const refundTimers = new Set<unknown>();
   const parkedBotTurns = new Set<BotTurn>();
-  let globalHeldUntil = 0;
   let seq = 0;
   let closed = false;
 
@@ -180,6 +91,7 @@ export function createRateGate(
         bucket: createTokenBucket(budget, timers.now()),
         heldUntil: 0,
         inFlight: false,
+        grants: [],
         waiters: [],
         turn: undefined,
         timer: undefined,
@@ -190,14 +102,10 @@ export function createRateGate(
     return chat;
   }
 
-  /**
-   * When the chat's own budget and hold allow a call at `rank` (the bot-wide pace is the queue's
-   * business). Calls below `first` leave the budget's final reserve in the bucket.
-   */
+  /** When the chat's own budget and hold allow a call at `rank` (see gate-decisions.ts). */
   function chatReadyAt(chat: ChatState, now: number, rank: number): number {
     refillTokenBucket(chat.bucket, chat.budget, now);
-    const reserve = rank > PRIORITY_RANK.first ? chat.budget.finalReserve : 0;
-    return Math.max(chat.heldUntil, tokenBucketReadyAt(chat.bucket, chat.budget, now, reserve));
+    return budgetReadyAt(chat, now, rank);
   }
 
   function wakeAt(chat: ChatState, at: number): void {
@@ -230,62 +138,48 @@ export function createRateGate(
 
   function enqueue(turn: Turn): void {
     // Only time spent with turns waiting can be caught up on; an idle gate earns no burst.
-    if (liveTurns <= 0) nextSlotAt = Math.max(nextSlotAt, timers.now());
+    if (liveTurns <= 0) pace.nextSlotAt = Math.max(pace.nextSlotAt, timers.now());
     queues[turn.rank]!.push(turn);
     liveTurns += 1;
     pump();
   }
 
-  /** Puts the chat in the global queue (or takes it out) to match its best waiter and its own budget. */
+  /** Puts the chat in the global queue (or takes it out) as `decideChatDispatch` says. */
   function dispatch(chat: ChatState): void {
-    if (closed || chat.inFlight) return;
+    if (closed) return;
     const now = timers.now();
     const best = bestWaiter(chat);
-    if (!best) {
-      dropChatTurn(chat);
-      const idleAt = Math.max(chat.heldUntil, tokenBucketIdleAt(chat.bucket, chat.budget));
-      if (idleAt <= now) {
+    refillTokenBucket(chat.bucket, chat.budget, now);
+    const view: ChatBudgetState = { ...chat, bestRank: best?.rank, queuedRank: chat.turn?.rank };
+    const decision = decideChatDispatch(view, now);
+    switch (decision.kind) {
+      case 'busy':
+      case 'keep':
+        return;
+      case 'forget':
+        dropChatTurn(chat);
         if (chat.timer !== undefined) timers.clearTimeout(chat.timer);
         chats.delete(chat.chatId);
-      } else {
-        wakeAt(chat, idleAt);
-      }
-      return;
+        return;
+      case 'wait':
+        dropChatTurn(chat);
+        wakeAt(chat, decision.at);
+        return;
+      case 'queue':
+        dropChatTurn(chat);
+        chat.turn = { kind: 'chat', chat, rank: decision.rank };
+        enqueue(chat.turn);
+        return;
     }
-    const at = chatReadyAt(chat, now, best.rank);
-    if (at > now) {
-      dropChatTurn(chat);
-      wakeAt(chat, at);
-      return;
-    }
-    if (chat.turn?.rank === best.rank) return;
-    dropChatTurn(chat);
-    chat.turn = { kind: 'chat', chat, rank: best.rank };
-    enqueue(chat.turn);
   }
 
   // ---- the global pace ------------------------------------------------------------------------
-
-  function expireGrants(now: number): void {
-    while (recentGrants.length > 0 && recentGrants[0]! <= now - WINDOW_MS) recentGrants.shift();
-  }
-
-  /** How many turns may go at `now`; when none, the earliest time one may. */
-  function allowance(now: number): { count: number; at: number } {
-    expireGrants(now);
-    if (globalHeldUntil > now) return { count: 0, at: globalHeldUntil };
-    const windowLeft = windowLimit - recentGrants.length;
-    if (windowLeft <= 0) return { count: 0, at: recentGrants[0]! + WINDOW_MS };
-    const firstSlot = Math.max(nextSlotAt, now - CATCH_UP_MS);
-    if (firstSlot > now) return { count: 0, at: firstSlot };
-    return { count: Math.min(windowLeft, Math.floor((now - firstSlot) / spacingMs) + 1), at: now };
-  }
 
   /** Starts a round of grants when turns are waiting and the pace allows; else arms the one timer. */
   function pump(): void {
     if (closed || batchPending || liveTurns <= 0) return;
     const now = timers.now();
-    const { count, at } = allowance(now);
+    const { count, at } = paceAllowance(pace, now);
     if (count <= 0) {
       if (pumpTimer !== undefined && pumpAt <= at) return;
       if (pumpTimer !== undefined) timers.clearTimeout(pumpTimer);
@@ -317,15 +211,14 @@ export function createRateGate(
   function grantRound(weight: number): void {
     if (closed) return;
     const now = timers.now();
-    const limit = Math.min(weight, allowance(now).count);
+    const limit = Math.min(weight, paceAllowance(pace, now).count);
     let granted = 0;
     while (granted < limit) {
       const turn = nextTurn();
       if (!turn) break;
       if (grantTurn(turn, now)) {
         granted += 1;
-        recentGrants.push(now);
-        nextSlotAt = Math.max(nextSlotAt, now - CATCH_UP_MS) + spacingMs;
+        recordGrant(pace, now);
       }
     }
     if (weight > granted) void limiter.incrementReservoir(weight - granted);
@@ -379,9 +272,15 @@ export function createRateGate(
     }
     chat.waiters.splice(chat.waiters.indexOf(waiter), 1);
     waiter.detach();
-    const previousCallAt = chat.bucket.lastCallAt;
+    const previousBucket = { ...chat.bucket };
     chat.bucket.tokens -= 1;
     chat.bucket.lastCallAt = now;
+    if (chat.budget.window) {
+      const window = chat.budget.window;
+      while (chat.grants.length > 0 && chat.grants[0]! <= now - window.windowMs) chat.grants.shift();
+      chat.grants.push(now);
+      fitBucketToWindow(chat.bucket, chat.grants, window, now);
+    }
     chat.inFlight = true;
     let released = false;
     waiter.resolve({
@@ -389,9 +288,14 @@ export function createRateGate(
         if (released) return;
         released = true;
         chat.inFlight = false;
-        if (releaseOptions?.unused) {
+        if (releaseOptions?.unused && chat.budget.window) {
+          // As if the grant never happened: the bucket as it was, the grant out of the window.
+          Object.assign(chat.bucket, previousBucket);
+          const index = chat.grants.lastIndexOf(now);
+          if (index >= 0) chat.grants.splice(index, 1);
+        } else if (releaseOptions?.unused) {
           chat.bucket.tokens = Math.min(chat.budget.burst, chat.bucket.tokens + 1);
-          chat.bucket.lastCallAt = previousCallAt;
+          chat.bucket.lastCallAt = previousBucket.lastCallAt;
         }
         dispatch(chat);
       },
@@ -465,7 +369,7 @@ export function createRateGate(
       const now = timers.now();
       const until = now + Math.max(0, retryAfterMs);
       if (chatId === undefined) {
-        globalHeldUntil = Math.max(globalHeldUntil, until);
+        pace.heldUntil = Math.max(pace.heldUntil, until);
         return;
       }
       // An unknown chat gets the stricter group budget until its next request says otherwise.
@@ -473,17 +377,9 @@ export function createRateGate(
       chat.heldUntil = Math.max(chat.heldUntil, until);
       drainTokenBucketUntil(chat.bucket, chat.budget, chat.heldUntil);
       dispatch(chat);
-      // Several chats limited at once means the bot-wide budget is exhausted, not one chat's.
-      while (recentRateLimits.length > 0 && recentRateLimits[0]!.at < now - options.globalHoldWindowMs) {
-        recentRateLimits.shift();
-      }
-      recentRateLimits.push({ chatId, at: now, until });
-      const latestByChat = new Map(recentRateLimits.map((entry) => [entry.chatId, entry.until]));
-      if (latestByChat.size >= options.globalHoldAfterChats) {
-        // The bot-wide hold lasts as long as the shortest of those waits: a longer one is that chat's own
-        // flood wait (already held above), and must not stop every other chat for minutes.
-        globalHeldUntil = Math.max(globalHeldUntil, Math.min(...latestByChat.values()));
-      }
+      const hold = decideGlobalHold(recentRateLimits, { chatId, at: now, until }, options);
+      recentRateLimits = hold.recent;
+      if (hold.holdUntil !== undefined) pace.heldUntil = Math.max(pace.heldUntil, hold.holdUntil);
     },
 
     async close() {

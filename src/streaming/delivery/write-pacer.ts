@@ -5,115 +5,155 @@
  * `globalPerSecond` calls in one second although the gate granted them evenly. Here the check and the
  * write happen in the same synchronous step (see paced-fetch.ts), so no loop delay sits between them.
  *
- * What remains between our write and Telegram's count is the network (and, against the local
- * emulator, its own loop reading the request): that jitter is covered by `marginMs`, added to every
- * window. Local arrivals trail writes by milliseconds; a real network adds tens of ms of jitter, so
- * 100 ms is a generous cushion that costs ~9 % of the bot-wide rate (30 calls per 1.1 s, not per
- * 1 s). Without this pacer, test/telegram/paced-telegram-fetch.test.ts sees 34 arrivals in one second
- * at 120 answers; with it, at most 30.
+ * When does a call leave a window? Telegram counts a call when it arrives, somewhere between our
+ * write and its answer; the network (or, against the local emulator, a busy loop reading requests)
+ * can delay one arrival more than a later one. So a call occupies its windows from its write until
+ * `windowMs` after its answer came back (answers always follow arrivals): then the window Telegram
+ * counts can never hold more than the limit, whatever the jitter. The price is one round trip per
+ * window (a few ms locally, tens of ms over the internet); `marginMs` adds more if ever wanted.
  *
- * Plain data and an explicit clock: `waitMs` asks, `record` counts a write at `now`.
+ * Private chats: Telegram allows "about one message per second, short bursts tolerated". The gate's
+ * token bucket (a burst of 2, one more per second) lets 4 calls into 2 s, which a strict counter of
+ * 3 in any 3 s (the emulator's `sliding` preset) refuses. Here a private chat gets at most
+ * `privatePerWindow` calls in any `privateWindowMs`: the burst is spent once, then the chat goes at
+ * its steady rate. Drafts count like sends; they are frames of the same budget.
+ *
+ * Plain data and an explicit clock: `waitMs` asks, `record` counts a write at `now` and returns the
+ * function that settles it when its answer arrives.
  */
 export interface WritePacerOptions {
   /** Calls the bot may make in any sliding second (Telegram's "about 30 messages per second"). */
   globalPerSecond: number;
-  /** Added to every window, for what the network adds between our write and Telegram's count. */
+  /** Added to every window, on top of the round trip already counted. */
   marginMs: number;
   /** Groups: at least this far apart... */
   groupMinSpacingMs: number;
   /** ...and at most this many in any minute. */
   groupPerMinute: number;
+  /** Private chats: at most this many calls... */
+  privatePerWindow: number;
+  /** ...in any window of this length. */
+  privateWindowMs: number;
 }
 
 export const DEFAULT_WRITE_PACER_OPTIONS: WritePacerOptions = {
   globalPerSecond: 30,
-  marginMs: 100,
+  marginMs: 0,
   groupMinSpacingMs: 1000,
   groupPerMinute: 20,
+  privatePerWindow: 3,
+  privateWindowMs: 3000,
 };
 
-/** A sliding window: at most `limit` entries in any `windowMs`; times are kept oldest first. */
+/**
+ * A sliding window: at most `limit` entries in any `windowMs`. `times` are the settled entries
+ * (answered at that time), oldest first; `inFlight` entries are written but not answered yet, and
+ * occupy the window until they are.
+ */
 export interface SlidingWindow {
   limit: number;
   windowMs: number;
   times: number[];
+  inFlight: number;
 }
 
 export function createSlidingWindow(limit: number, windowMs: number): SlidingWindow {
-  return { limit: Math.max(1, Math.floor(limit)), windowMs, times: [] };
+  return { limit: Math.max(1, Math.floor(limit)), windowMs, times: [], inFlight: 0 };
 }
 
-/** Milliseconds until one more entry fits in the window (0: now). Forgets entries that left it. */
+/**
+ * Milliseconds until one more entry fits in the window (0: now; Infinity: not before an entry in
+ * flight is answered). Forgets entries that left it.
+ */
 export function slidingWindowWaitMs(window: SlidingWindow, now: number): number {
   const { times } = window;
   while (times.length > 0 && times[0]! <= now - window.windowMs) times.shift();
-  if (times.length < window.limit) return 0;
-  return times[times.length - window.limit]! + window.windowMs - now;
+  const excess = times.length + window.inFlight - window.limit + 1;
+  if (excess <= 0) return 0;
+  if (excess > times.length) return Number.POSITIVE_INFINITY;
+  return times[excess - 1]! + window.windowMs - now;
+}
+
+/** Moves one entry from in flight to settled at `at` (answers may come back out of order). */
+export function settleSlidingWindow(window: SlidingWindow, at: number): void {
+  window.inFlight = Math.max(0, window.inFlight - 1);
+  let index = window.times.length;
+  while (index > 0 && window.times[index - 1]! > at) index--;
+  window.times.splice(index, 0, at);
 }
 
 export interface WritePacer {
   /**
-   * Milliseconds until a write may go (0: now), records nothing. `groupChatId` only for calls that
-   * spend a group's message budget; without it only the bot-wide window is asked.
+   * Milliseconds until a write may go (0: now; Infinity: when an answer comes back), records nothing.
+   * `chatId` only for calls that spend a chat's message budget (negative: a group, positive: a
+   * private chat); without it only the bot-wide window is asked.
    */
-  waitMs(now: number, groupChatId?: number): number;
-  /** Records a write at `now` (call it only right after `waitMs` said 0, and write at once). */
-  record(now: number, groupChatId?: number): void;
-  /** Groups remembered (a group is forgotten once its minute is empty). */
-  readonly trackedGroups: number;
+  waitMs(now: number, chatId?: number): number;
+  /**
+   * Records a write at `now` (call it only right after `waitMs` said 0, and write at once). Call the
+   * returned function once, with the time the answer (or the failure) came back.
+   */
+  record(now: number, chatId?: number): (answeredAt: number) => void;
+  /** Chats remembered (a chat is forgotten once its longest window is empty). */
+  readonly trackedChats: number;
 }
 
-interface GroupWindows {
-  spacing: SlidingWindow;
-  minute: SlidingWindow;
-}
+/** A chat's windows, all of which must have room; the last one is the longest. */
+type ChatWindows = SlidingWindow[];
+
+/** Telegram gives groups (and channels) negative ids, users' private chats positive ones. */
+const isGroupId = (chatId: number) => chatId < 0;
 
 export function createWritePacer(options: Partial<WritePacerOptions> = {}): WritePacer {
   const resolved = { ...DEFAULT_WRITE_PACER_OPTIONS, ...options };
-  const global = createSlidingWindow(resolved.globalPerSecond, 1000 + resolved.marginMs);
-  const groups = new Map<number, GroupWindows>();
+  const margin = resolved.marginMs;
+  const global = createSlidingWindow(resolved.globalPerSecond, 1000 + margin);
+  const chats = new Map<number, ChatWindows>();
 
-  function groupFor(chatId: number): GroupWindows {
-    let group = groups.get(chatId);
-    if (!group) {
-      group = {
-        spacing: createSlidingWindow(1, resolved.groupMinSpacingMs + resolved.marginMs),
-        minute: createSlidingWindow(resolved.groupPerMinute, 60_000 + resolved.marginMs),
-      };
-      groups.set(chatId, group);
+  function windowsFor(chatId: number): ChatWindows {
+    let windows = chats.get(chatId);
+    if (!windows) {
+      windows = isGroupId(chatId)
+        ? [
+            createSlidingWindow(1, resolved.groupMinSpacingMs + margin),
+            createSlidingWindow(resolved.groupPerMinute, 60_000 + margin),
+          ]
+        : [createSlidingWindow(resolved.privatePerWindow, resolved.privateWindowMs + margin)];
+      chats.set(chatId, windows);
     }
-    return group;
+    return windows;
   }
 
-  function forgetIdleGroups(now: number): void {
-    // Cheap enough: at most one pass per claim over groups, and only when the map has grown.
-    if (groups.size < 256) return;
-    for (const [chatId, group] of groups) {
-      slidingWindowWaitMs(group.minute, now);
-      if (group.minute.times.length === 0) groups.delete(chatId);
+  function forgetIdleChats(now: number): void {
+    // Cheap enough: at most one pass per write, and only when the map has grown.
+    if (chats.size < 256) return;
+    for (const [chatId, windows] of chats) {
+      const longest = windows.at(-1)!;
+      slidingWindowWaitMs(longest, now);
+      if (longest.times.length === 0 && longest.inFlight === 0) chats.delete(chatId);
     }
   }
 
   return {
-    waitMs(now, groupChatId) {
-      const group = groupChatId === undefined ? undefined : groups.get(groupChatId);
-      return Math.max(
-        slidingWindowWaitMs(global, now),
-        group ? slidingWindowWaitMs(group.spacing, now) : 0,
-        group ? slidingWindowWaitMs(group.minute, now) : 0,
-      );
+    waitMs(now, chatId) {
+      let wait = slidingWindowWaitMs(global, now);
+      const windows = chatId === undefined ? undefined : chats.get(chatId);
+      for (const window of windows ?? []) wait = Math.max(wait, slidingWindowWaitMs(window, now));
+      return wait;
     },
-    record(now, groupChatId) {
-      const group = groupChatId === undefined ? undefined : groupFor(groupChatId);
-      global.times.push(now);
-      if (group) {
-        group.spacing.times.push(now);
-        group.minute.times.push(now);
-      }
-      forgetIdleGroups(now);
+    record(now, chatId) {
+      const windows = [global, ...(chatId === undefined ? [] : windowsFor(chatId))];
+      for (const window of windows) window.inFlight += 1;
+      forgetIdleChats(now);
+      let settled = false;
+      return (answeredAt) => {
+        if (settled) return;
+        settled = true;
+        for (const window of windows) settleSlidingWindow(window, answeredAt);
+      };
     },
-    get trackedGroups() {
-      return groups.size;
+    get trackedChats() {
+      return chats.size;
     },
   };
 }

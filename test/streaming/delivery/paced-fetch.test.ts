@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createPacedFetch } from '../../../src/streaming/delivery/paced-fetch.js';
 import { systemTimers } from '../../../src/streaming/delivery/system-timers.js';
-import { createWritePacer } from '../../../src/streaming/delivery/write-pacer.js';
+import { createWritePacer, type WritePacerOptions } from '../../../src/streaming/delivery/write-pacer.js';
 import { advanceUntil } from './support/harness.js';
 
 beforeEach(() => {
@@ -14,7 +14,7 @@ afterEach(() => {
 const API = 'http://127.0.0.1:1/bot123:abc';
 
 /** The base fetch records when each request would be written (the paced fetch calls it at that moment). */
-function recordingWorld(options: { globalPerSecond: number; marginMs?: number }) {
+function recordingWorld(options: Partial<WritePacerOptions> & { globalPerSecond: number }) {
   const written: { method: string; at: number }[] = [];
   const base: typeof fetch = async (input) => {
     written.push({ method: String(input).slice(API.length + 1), at: Date.now() });
@@ -73,4 +73,42 @@ it('an aborted waiting call is dropped without being written', async () => {
   await expect(waiting).rejects.toBeDefined();
   await vi.advanceTimersByTimeAsync(3000);
   expect(world.written).toHaveLength(1);
+});
+
+it('a private chat past its burst waits for its window; other chats go on', async () => {
+  const world = recordingWorld({ globalPerSecond: 100, privatePerWindow: 2, privateWindowMs: 1000 });
+  for (const text of ['a', 'b', 'c']) void world.call('sendMessageDraft', { chat_id: 5, text });
+  void world.call('sendMessage', { chat_id: 6 });
+  // Chat actions spend only the bot-wide budget.
+  void world.call('sendChatAction', { chat_id: 5 });
+  expect(world.written.map((write) => write.method)).toEqual([
+    'sendMessageDraft',
+    'sendMessageDraft',
+    'sendMessage',
+    'sendChatAction',
+  ]);
+  await advanceUntil(() => world.written.length === 5, 5000, 50);
+  expect(world.written[4]!.method).toBe('sendMessageDraft');
+  expect(world.written[4]!.at - world.written[0]!.at).toBeGreaterThanOrEqual(1000);
+});
+
+it('a call whose answer never comes frees its place after the stall time, not never', async () => {
+  const written: number[] = [];
+  const hanging: typeof fetch = () => {
+    written.push(Date.now());
+    return new Promise<Response>(() => {});
+  };
+  const paced = createPacedFetch({
+    pacer: createWritePacer({ globalPerSecond: 1, marginMs: 0 }),
+    base: hanging,
+    timers: systemTimers,
+    stallMs: 5000,
+  });
+  void paced(`${API}/sendMessage`, { method: 'POST', body: '{"chat_id":1}' });
+  void paced(`${API}/sendMessage`, { method: 'POST', body: '{"chat_id":2}' });
+  await vi.advanceTimersByTimeAsync(4000);
+  expect(written).toHaveLength(1);
+  await advanceUntil(() => written.length === 2, 10_000, 50);
+  // Counted as answered at 5 s, so its second lasts until 6 s.
+  expect(written[1]! - written[0]!).toBeGreaterThanOrEqual(6000);
 });
