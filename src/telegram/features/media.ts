@@ -12,7 +12,7 @@ import { effectiveModel, ensureChat, type FeatureDeps } from './feature-deps.js'
 
 export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
   config: FeatureDeps['config'];
-  submit(question: Question, ctx: BotContext): void;
+  submit(question: Question, ctx: BotContext): Promise<void>;
   continueText(question: Question): boolean;
 }
 
@@ -55,10 +55,10 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
       if (found.attachment.kind === 'audio' && !config.media.transcription)
         return void (await reply(NO_TRANSCRIPTION));
       if (found.attachment.kind === 'image' || isImageDocument(found.attachment)) {
-        const model = effectiveModel(config, ensureChat(deps.storage, ctx.chat));
+        const model = effectiveModel(config, await ensureChat(deps.storage, ctx.chat));
         if (config.media.textOnlyModels.has(model.id)) return void (await reply(cannotSee(model.id, config)));
       }
-      deps.submit(question, ctx);
+      await deps.submit(question, ctx);
     },
   );
   return feature;
@@ -110,14 +110,14 @@ function audioOf(message: Message): { file_id: string; file_size?: number; fileN
 }
 
 /** The answer for pictures sent while the chat's model cannot see; undefined when it can. */
-export function pictureRefusal(
+export async function pictureRefusal(
   deps: Pick<MediaFeatureDeps, 'config' | 'storage'>,
   ctx: BotContext,
   attachments: readonly Attachment[],
-): string | undefined {
+): Promise<string | undefined> {
   const pictures = attachments.filter((a) => a.kind === 'image' || isImageDocument(a));
   if (pictures.length === 0 || ctx.chat === undefined) return undefined;
-  const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat));
+  const model = effectiveModel(deps.config, await ensureChat(deps.storage, ctx.chat));
   return deps.config.media.textOnlyModels.has(model.id) ? cannotSee(model.id, deps.config) : undefined;
 }
 
