@@ -65,6 +65,10 @@ export interface Config {
   models: ModelRef[];
   defaultModel: ModelRef;
   databasePath: string;
+  /** `DATABASE_URL`: PostgreSQL instead of the SQLite file at `databasePath`; undefined = SQLite. */
+  databaseUrl: string | undefined;
+  /** Most connections the PostgreSQL pool opens. */
+  databasePoolSize: number;
   allowedUsers: AccessList;
   adminUsers: AccessList;
   streamMode: StreamMode;
@@ -176,6 +180,11 @@ const environmentSchema = z.object({
   }),
   DEFAULT_MODEL: optionalText,
   DATABASE_PATH: z.string().trim().min(1).default('./data/streamgram.db'),
+  // The URL is never echoed in the message: it may hold a password.
+  DATABASE_URL: optionalText.refine((value) => value === undefined || isPostgresUrl(value), {
+    message: 'must be a postgres://user:password@host:5432/database URL',
+  }),
+  DATABASE_POOL_SIZE: integer(1, 1000, 10),
   ALLOWED_USERS: z.string({
     message: 'is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
   }),
@@ -294,6 +303,8 @@ export function createConfig(env: Environment): Config {
     vars.WEBHOOK_SECRET,
     ...providers.map((p) => p.apiKey),
     transcription?.provider.apiKey,
+    vars.DATABASE_URL,
+    databasePassword(vars.DATABASE_URL),
   ].filter((secret): secret is string => secret !== undefined && secret.length >= 6);
 
   return {
@@ -302,6 +313,8 @@ export function createConfig(env: Environment): Config {
     models,
     defaultModel,
     databasePath: vars.DATABASE_PATH,
+    databaseUrl: vars.DATABASE_URL,
+    databasePoolSize: vars.DATABASE_POOL_SIZE,
     allowedUsers,
     adminUsers,
     streamMode: vars.STREAM_MODE,
@@ -597,4 +610,15 @@ export function loadConfig(envFile = '.env'): Config {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   return createConfig(process.env);
+}
+
+function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\/\S+$/.test(value) && URL.canParse(value);
+}
+
+/** The password in a database URL, decoded as the driver sends it, so logs can scrub it. */
+function databasePassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const password = new URL(url).password;
+  return password === '' ? undefined : decodeURIComponent(password);
 }
