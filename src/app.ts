@@ -17,7 +17,7 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import type { ModelProvider } from './providers/types.js';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { openStore } from './storage/open-store.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
 import { createRateGate } from './streaming/delivery/rate-gate.js';
@@ -58,7 +58,13 @@ const PROCESSED_UPDATES_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 /** The composition root: configuration in, a running bot out. main.ts adds only signals. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, logger } = options;
-  const store = openSqliteStore(config.databasePath);
+  const store = await openStore(config, {
+    onMigrated: ({ applied, version }) => {
+      if (applied.length > 0)
+        logger.info({ applied: applied.map((m) => m.file), version }, 'database migrated');
+    },
+  });
+  logger.info({ database: store.kind, location: store.location }, 'database open');
   const storage = createStorage(store);
   const recovered = await storage.messages.markStreamingAsInterrupted(Date.now());
   if (recovered > 0) logger.warn({ recovered }, 'answers left streaming by the last run marked interrupted');
@@ -199,9 +205,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     routes: {
       'GET /healthz': async (_request, response) => {
         const healthy = await store.isWritable();
+        // The kind of database, never its address: /healthz is often public.
         response
           .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' })
-          .end(healthy ? 'ok\n' : 'database not writable\n');
+          .end(healthy ? `ok (database: ${store.kind})\n` : `database not writable (${store.kind})\n`);
       },
       'GET /metrics': async (_request, response) => {
         response
