@@ -4,14 +4,19 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseVersionError, MigrationError } from '../../../src/storage/errors.js';
 import { readMigrations } from '../../../src/storage/migrate.js';
+import { defaultMigrationsDir } from '../../../src/storage/open-database.js';
 import {
   defaultPostgresMigrationsDir,
   describePostgresUrl,
   openPostgresStore,
 } from '../../../src/storage/postgres/postgres-store.js';
 import type { Store } from '../../../src/storage/sql.js';
-import { defaultMigrationsDir } from '../../../src/storage/open-database.js';
-import { createTestDatabase, dropTestDatabase, hasPostgres, postgresSkipReason } from '../../support/postgres-test-store.js';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  hasPostgres,
+  postgresSkipReason,
+} from '../../support/postgres-test-store.js';
 import { createTempWorkspace } from '../temp-database.js';
 
 const opened: Store[] = [];
@@ -47,7 +52,9 @@ describe.skipIf(!hasPostgres)(`PostgreSQL migrations ${hasPostgres ? '' : `(${po
     opened.push(...both);
     // One applied every migration, the other waited for the lock and found nothing left to do.
     expect(migrated.sort((a, b) => a.length - b.length)).toEqual([[], [1, 2, 3]]);
-    const rows = await both[0]!.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    const rows = await both[0]!.all<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
     expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
@@ -79,7 +86,9 @@ describe.skipIf(!hasPostgres)(`PostgreSQL migrations ${hasPostgres ? '' : `(${po
       expect((error as MigrationError).file).toBe('002_bad.sql');
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+      const tables = await client.query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+      );
       await client.end();
       expect(tables.rows.map((row) => row.tablename)).toEqual(['a', 'schema_migrations']);
     } finally {
@@ -88,9 +97,9 @@ describe.skipIf(!hasPostgres)(`PostgreSQL migrations ${hasPostgres ? '' : `(${po
   });
 
   it('reports a server that cannot be reached as unavailable, without hanging', async () => {
-    const error = await openPostgresStore('postgres://nobody@127.0.0.1:1/none', { connectTimeoutMs: 2000 }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await openPostgresStore('postgres://nobody@127.0.0.1:1/none', {
+      connectTimeoutMs: 2000,
+    }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'StorageError', kind: 'unavailable' });
   });
 });
