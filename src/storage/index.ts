@@ -3,6 +3,8 @@ export * from './errors.js';
 export * from './messages.js';
 export * from './migrate.js';
 export * from './open-database.js';
+export * from './open-store.js';
+export * from './postgres/postgres-store.js';
 export * from './processed-updates.js';
 export * from './sql.js';
 export * from './sqlite/sqlite-store.js';
