@@ -15,7 +15,7 @@ const unreachable = new Set([
 
 // node-postgres gives these failures no code, only a message; matched here and nowhere else.
 const lostConnection =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Query read timeout)/;
 
 /** The kind of a PostgreSQL SQLSTATE (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 export function postgresFailureKind(sqlState: string): StorageFailureKind {

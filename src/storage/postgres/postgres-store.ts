@@ -12,9 +12,18 @@ export interface PostgresStoreOptions {
   migrationsDir?: string;
   /** How long to wait for a connection before the call fails as `unavailable`; default 5000 ms. */
   connectTimeoutMs?: number;
+  /** How long a repository call may wait for its answer; default 30 s (see `QUERY_TIMEOUT_MS`). */
+  queryTimeoutMs?: number;
   now?: () => number;
   onMigrated?: (result: MigrateResult) => void;
 }
+
+/**
+ * A repository call that gets no answer for this long (a hung server, a silent network cut) fails as
+ * `unavailable` instead of holding its chat's queue forever. Migrations are not limited: a large
+ * table may take minutes to change.
+ */
+const QUERY_TIMEOUT_MS = 30_000;
 
 export const defaultPostgresMigrationsDir = fileURLToPath(
   new URL('../../../migrations/postgres/', import.meta.url),
@@ -44,12 +53,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // TCP keepalive notices a peer that vanished without closing the connection.
+    keepAlive: true,
     types,
   });
   // A pooled connection the server closed (a restart) is reported here; the next query that needs
   // one reports the outage itself, so this must only keep the process alive.
   pool.on('error', () => undefined);
-  const store = createPostgresStore(pool, describePostgresUrl(url));
+  const store = createPostgresStore(pool, describePostgresUrl(url), options.queryTimeoutMs);
   try {
     const result = await migratePostgres(pool, {
       migrationsDir: options.migrationsDir ?? defaultPostgresMigrationsDir,
@@ -65,7 +76,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 }
 
 /** The store over a node-postgres pool: each call takes a connection; a transaction keeps one. */
-export function createPostgresStore(pool: pg.Pool, location: string): Store {
+export function createPostgresStore(
+  pool: pg.Pool,
+  location: string,
+  queryTimeoutMs = QUERY_TIMEOUT_MS,
+): Store {
   let closed: Promise<void> | undefined;
   async function query(
     client: pg.Pool | pg.PoolClient,
@@ -73,7 +88,9 @@ export function createPostgresStore(pool: pg.Pool, location: string): Store {
     params: readonly SqlValue[] = [],
   ): Promise<pg.QueryResult> {
     try {
-      return await client.query(sql, params as SqlValue[]);
+      // node-postgres reads query_timeout from the query too; its types do not list it.
+      const config = { text: sql, values: params as SqlValue[], query_timeout: queryTimeoutMs };
+      return await client.query(config as pg.QueryConfig);
     } catch (error) {
       throw classifyPostgresError(error) ?? error;
     }

@@ -38,6 +38,7 @@ describe('classifying PostgreSQL failures', () => {
     expect(classifyPostgresError(new Error('timeout exceeded when trying to connect'))).toMatchObject({
       kind: 'unavailable',
     });
+    expect(classifyPostgresError(new Error('Query read timeout'))).toMatchObject({ kind: 'unavailable' });
   });
 
   it('leaves our own bugs alone', () => {

@@ -11,6 +11,7 @@ import {
   openPostgresStore,
 } from '../../../src/storage/postgres/postgres-store.js';
 import type { Store } from '../../../src/storage/sql.js';
+import { createStorage } from '../../../src/storage/storage.js';
 import {
   createTestDatabase,
   dropTestDatabase,
@@ -94,6 +95,29 @@ describe.skipIf(!hasPostgres)(`PostgreSQL migrations ${hasPostgres ? '' : `(${po
     } finally {
       ws.cleanup();
     }
+  });
+
+  it('gives up on a call the server does not answer, as unavailable, and goes on afterwards', async () => {
+    const url = await newDatabase();
+    const store = await openPostgresStore(url, { queryTimeoutMs: 300 });
+    opened.push(store);
+    const storage = createStorage(store);
+    await storage.chats.upsert({ id: 1, type: 'private' });
+    // Another session holds the table: our read waits for it, like a server that hangs.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE chats IN ACCESS EXCLUSIVE MODE');
+    try {
+      await expect(storage.chats.get(1)).rejects.toMatchObject({
+        kind: 'unavailable',
+        operation: 'chats.get',
+      });
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    expect((await storage.chats.get(1))?.id).toBe(1);
   });
 
   it('reports a server that cannot be reached as unavailable, without hanging', async () => {
