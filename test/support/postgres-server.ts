@@ -23,8 +23,9 @@ export interface PostgresServer {
 
 /** Debian's server binaries (`postgresql` package), newest version first; undefined when absent. */
 export function findPostgresBinaries(): string | undefined {
+  // STREAMGRAM_PG_BIN names another folder (or a missing one, to try the tests without a server).
   const fromEnv = process.env.STREAMGRAM_PG_BIN;
-  if (fromEnv && existsSync(join(fromEnv, 'initdb'))) return fromEnv;
+  if (fromEnv) return existsSync(join(fromEnv, 'initdb')) ? fromEnv : undefined;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
