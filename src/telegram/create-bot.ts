@@ -37,7 +37,11 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     let isNew: boolean;
     try {
-      isNew = await inOrder('updates', () => deps.processedUpdates.markProcessed(ctx.update.update_id));
+      isNew = await inOrder(
+        'updates',
+        deps.processedUpdates.markProcessed(ctx.update.update_id),
+        (fresh) => fresh,
+      );
     } catch (error) {
       // A database that cannot be written must not make the bot mute: the answer path says so itself.
       if (!(error instanceof StorageError)) throw error;

@@ -84,14 +84,15 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     now,
   };
 
-  /** A question that passed its feature's checks: the token budget, then the intake. */
   // The budget is read from the database: keep each chat's questions in the order they came.
   const inOrder = createInOrder<number>();
+  /** A question that passed its feature's checks: the token budget, then the intake. */
   function submitAsked(question: Question, ctx: BotContext): Promise<void> {
-    return inOrder(question.chat.id, () => checkBudgetAndSubmit(question, ctx));
+    return inOrder(question.chat.id, budget.check(question.user), (verdict) =>
+      actOnBudget(verdict, question, ctx),
+    );
   }
-  async function checkBudgetAndSubmit(question: Question, ctx: BotContext): Promise<void> {
-    const verdict = await budget.check(question.user);
+  function actOnBudget(verdict: BudgetVerdict, question: Question, ctx: BotContext): void {
     if (!verdict.allowed) {
       ctx.log.info({ period: verdict.period, used: verdict.used, limit: verdict.limit }, 'over budget');
       void ctx
