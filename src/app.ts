@@ -17,7 +17,7 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import type { ModelProvider } from './providers/types.js';
-import { openDatabase } from './storage/open-database.js';
+import { openStore } from './storage/open-store.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
 import { createRateGate } from './streaming/delivery/rate-gate.js';
@@ -63,12 +63,18 @@ const PROCESSED_UPDATES_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 /** The composition root: configuration in, a running bot out. main.ts adds only signals. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, logger } = options;
-  const db = openDatabase(config.databasePath);
-  const storage = createStorage(db);
-  const recovered = storage.messages.markStreamingAsInterrupted(Date.now());
+  const store = await openStore(config, {
+    onMigrated: ({ applied, version }) => {
+      if (applied.length > 0)
+        logger.info({ applied: applied.map((m) => m.file), version }, 'database migrated');
+    },
+  });
+  logger.info({ database: store.kind, location: store.location }, 'database open');
+  const storage = createStorage(store);
+  const recovered = await storage.messages.markStreamingAsInterrupted(Date.now());
   if (recovered > 0) logger.warn({ recovered }, 'answers left streaming by the last run marked interrupted');
   // Telegram redelivers updates for at most a day; a week of ids is plenty to recognise them.
-  storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
+  await storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
 
   const metrics = createMetrics();
   const providers = options.providers ?? createProviderRegistry(config);
@@ -215,11 +221,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const http = await startHttpServer({
     port: config.port,
     routes: {
-      'GET /healthz': (_request, response) => {
-        const healthy = isDatabaseWritable(db);
+      'GET /healthz': async (_request, response) => {
+        const healthy = await store.isWritable();
+        // The kind of database, never its address: /healthz is often public.
         response
           .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' })
-          .end(healthy ? 'ok\n' : 'database not writable\n');
+          .end(healthy ? `ok (database: ${store.kind})\n` : `database not writable (${store.kind})\n`);
       },
       'GET /metrics': async (_request, response) => {
         response
@@ -254,7 +261,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await mcp?.close();
     await gate.close();
     await http.close();
-    db.close();
+    await store.close();
     logger.info('Streamgram stopped');
   }
   let stopped: Promise<void> | undefined;
@@ -276,16 +283,5 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
     return await Promise.race([promise.then(() => true), timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** A real (tiny) write: a read-only file or a full disk must turn the check red. */
-function isDatabaseWritable(db: ReturnType<typeof openDatabase>): boolean {
-  try {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    db.pragma(`user_version = ${version}`);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -66,6 +66,10 @@ export interface Config {
   models: ModelRef[];
   defaultModel: ModelRef;
   databasePath: string;
+  /** `DATABASE_URL`: PostgreSQL instead of the SQLite file at `databasePath`; undefined = SQLite. */
+  databaseUrl: string | undefined;
+  /** Most connections the PostgreSQL pool opens. */
+  databasePoolSize: number;
   allowedUsers: AccessList;
   adminUsers: AccessList;
   streamMode: StreamMode;
@@ -179,6 +183,11 @@ const environmentSchema = z.object({
   }),
   DEFAULT_MODEL: optionalText,
   DATABASE_PATH: z.string().trim().min(1).default('./data/streamgram.db'),
+  // The URL is never echoed in the message: it may hold a password.
+  DATABASE_URL: optionalText.refine((value) => value === undefined || isPostgresUrl(value), {
+    message: 'must be a postgres://user:password@host:5432/database URL',
+  }),
+  DATABASE_POOL_SIZE: integer(1, 1000, 10),
   ALLOWED_USERS: z.string({
     message: 'is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
   }),
@@ -300,6 +309,8 @@ export function createConfig(env: Environment): Config {
     transcription?.provider.apiKey,
     // MCP servers' env values and headers carry their tokens; a failing server's error may echo them.
     ...mcpServers.flatMap(mcpSecrets),
+    vars.DATABASE_URL,
+    databasePassword(vars.DATABASE_URL),
   ].filter((secret): secret is string => secret !== undefined && secret.length >= 6);
 
   return {
@@ -308,6 +319,8 @@ export function createConfig(env: Environment): Config {
     models,
     defaultModel,
     databasePath: vars.DATABASE_PATH,
+    databaseUrl: vars.DATABASE_URL,
+    databasePoolSize: vars.DATABASE_POOL_SIZE,
     allowedUsers,
     adminUsers,
     streamMode: vars.STREAM_MODE,
@@ -621,4 +634,15 @@ export function loadConfig(envFile = '.env'): Config {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   return createConfig(process.env);
+}
+
+function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\/\S+$/.test(value) && URL.canParse(value);
+}
+
+/** The password in a database URL, decoded as the driver sends it, so logs can scrub it. */
+function databasePassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const password = new URL(url).password;
+  return password === '' ? undefined : decodeURIComponent(password);
 }

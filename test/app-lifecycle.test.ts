@@ -150,6 +150,7 @@ describe('health and metrics', () => {
     const base = `http://127.0.0.1:${world.app.httpPort}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok (database: sqlite)\n');
     // The answer is recorded just after its final text reaches Telegram.
     let metrics = '';
     for (

@@ -213,4 +213,21 @@ describe('createConfig', () => {
       'BUILTIN_TOOLS must be all, none or a list of current_time, calculator (unknown: weather)',
     ]);
   });
+
+  it('selects PostgreSQL with DATABASE_URL, keeps its password out of problems and into the scrubbed secrets', () => {
+    expect(createConfig(base)).toMatchObject({ databaseUrl: undefined, databasePoolSize: 10 });
+    const url = 'postgres://bot:p%40ss-word-99@db.internal:5432/streamgram';
+    const config = createConfig({ ...base, DATABASE_URL: url, DATABASE_POOL_SIZE: '4' });
+    expect(config).toMatchObject({ databaseUrl: url, databasePoolSize: 4 });
+    expect(config.secrets).toContain('p@ss-word-99');
+    expect(config.secrets).toContain(url);
+    const problems = problemsOf({
+      ...base,
+      DATABASE_URL: 'mysql://u:hunter2-secret@h/db',
+      DATABASE_POOL_SIZE: '0',
+    });
+    expect(problems.join('; ')).toMatch(/DATABASE_URL.*postgres:\/\//);
+    expect(problems.join('; ')).toMatch(/DATABASE_POOL_SIZE/);
+    expect(problems.join('; ')).not.toContain('hunter2-secret');
+  });
 });

@@ -45,6 +45,22 @@ describe('npm start (src/main.ts)', () => {
     expect(stderr).not.toContain(TEST_SECRETS.botToken);
   });
 
+  it('says in one line that PostgreSQL cannot be reached, without its password, and exits non-zero', async () => {
+    const run = runMain({
+      TELEGRAM_BOT_TOKEN: TEST_SECRETS.botToken,
+      MODELS: 'openai:gpt-5',
+      OPENAI_API_KEY: TEST_SECRETS.openaiKey,
+      ALLOWED_USERS: '*',
+      // Port 1 on loopback: nothing listens there.
+      DATABASE_URL: 'postgres://streamgram:db-password-never-shown@127.0.0.1:1/streamgram',
+      LOG_LEVEL: 'silent',
+    });
+    expect(await run.exited).toBe(1);
+    const { stdout, stderr } = run.output();
+    expect(stderr).toMatch(/^Streamgram could not start: migrate failed \(unavailable, ECONNREFUSED\)/);
+    expect(stdout + stderr).not.toContain('db-password-never-shown');
+  });
+
   it('refuses to start without ALLOWED_USERS', async () => {
     const run = runMain({
       TELEGRAM_BOT_TOKEN: TEST_SECRETS.botToken,

@@ -93,17 +93,17 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     log: Logger = deps.logger,
   ): Promise<AnswerOutcome> {
     const { storage } = deps;
-    const chat = storage.chats.upsert(question.chat);
-    storage.users.upsert(question.user);
+    const chat = await storage.chats.upsert(question.chat);
+    await storage.users.upsert(question.user);
 
     const model = deps.models.find((candidate) => candidate.id === chat.model) ?? deps.defaultModel;
     const provider = deps.providers.get(model.provider);
     if (!provider) throw new Error(`no provider named ${model.provider}`);
 
-    const parentId = continuationPoint(storage, question) ?? chat.headMessageId;
+    const parentId = (await continuationPoint(storage, question)) ?? chat.headMessageId;
     const system = chat.systemPrompt ?? deps.defaultSystemPrompt;
     const chain =
-      parentId === null ? [] : storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
+      parentId === null ? [] : await storage.messages.getChain(parentId, { maxMessages: MAX_CHAIN_MESSAGES });
     const { read, pictures } = await readTurn(question, chain, {
       readAttachments: deps.readAttachments,
       maxImages: deps.maxImages,
@@ -121,8 +121,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       estimateImageTokens([image], model.provider),
     );
     const messages = appendMessage(trimmed.messages, asked);
-    const { assistantId, userMessageId } = storage.transaction(() => {
-      const userMessageId = storage.messages.insertUserMessage({
+    const { assistantId, userMessageId } = await storage.transaction(async (tx) => {
+      const userMessageId = await tx.messages.insertUserMessage({
         chatId: question.chat.id,
         userId: question.user.id,
         parentId,
@@ -133,14 +133,14 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         updateId: question.updateId,
         ...(question.attachments === undefined ? {} : { attachments: question.attachments }),
       });
-      const id = storage.messages.startAssistantMessage({
+      const id = await tx.messages.startAssistantMessage({
         chatId: question.chat.id,
         userId: question.user.id,
         parentId: userMessageId,
         model: model.id,
         threadId: question.threadId ?? null,
       });
-      storage.chats.setHead(question.chat.id, id);
+      await tx.chats.setHead(question.chat.id, id);
       return { assistantId: id, userMessageId };
     });
 
@@ -229,15 +229,15 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       ...(record === '' ? {} : { record }),
     });
     try {
-      storage.transaction(() => {
-        storage.messages.finishAssistantMessage(assistantId, {
+      await storage.transaction(async (tx) => {
+        await tx.messages.finishAssistantMessage(assistantId, {
           content: streamed.text,
           reasoning: streamed.reasoning === '' ? null : streamed.reasoning,
           toolTurns: transcript.messages,
           status,
           telegramMessageIds: result.messageIds,
         });
-        storage.usage.record({
+        await tx.usage.record({
           userId: question.user.id,
           chatId: question.chat.id,
           messageId: assistantId,
@@ -246,9 +246,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           usage,
         });
         // The refused request's pictures become placeholders, or every later question would fail too.
-        markPicturesRefused(storage.messages, refusedPictureMessages);
+        await markPicturesRefused(tx.messages, refusedPictureMessages);
         for (const transcript of read.transcripts) {
-          storage.usage.record({
+          await tx.usage.record({
             userId: question.user.id,
             chatId: question.chat.id,
             messageId: assistantId,
@@ -283,9 +283,11 @@ function withImages(messages: readonly ChatMessage[]): boolean {
 }
 
 /** Replying to one of our earlier messages continues the conversation from that point. */
-function continuationPoint(storage: Storage, question: Question): number | null {
+async function continuationPoint(storage: Storage, question: Question): Promise<number | null> {
   if (question.replyToMessageId === undefined) return null;
-  return storage.messages.findByTelegramMessageId(question.chat.id, question.replyToMessageId)?.id ?? null;
+  return (
+    (await storage.messages.findByTelegramMessageId(question.chat.id, question.replyToMessageId))?.id ?? null
+  );
 }
 
 function classifyEnd(

@@ -60,13 +60,13 @@ export function picturePlaceholders(
  * Marks every picture of these user messages refused (they went with a request a provider refused
  * with a 400), so later turns send a placeholder instead of failing the same way again.
  */
-export function markPicturesRefused(
+export async function markPicturesRefused(
   messages: Pick<MessageRepository, 'get' | 'updateAttachments'>,
   messageIds: readonly number[],
-): void {
+): Promise<void> {
   for (const id of messageIds) {
-    const marked = markRefusedPictures(messages.get(id)?.attachments ?? []);
-    if (marked !== undefined) messages.updateAttachments(id, marked);
+    const marked = markRefusedPictures((await messages.get(id))?.attachments ?? []);
+    if (marked !== undefined) await messages.updateAttachments(id, marked);
   }
 }
 

@@ -23,7 +23,7 @@ export interface TokenBudget {
   /** The limits that apply to this user (an override, or the defaults). */
   limitsFor(user: BudgetUser): TokenLimitPair;
   /** Checked before each request: spending up to the limit is allowed, reaching it is not. */
-  check(user: BudgetUser): BudgetVerdict;
+  check(user: BudgetUser): Promise<BudgetVerdict>;
 }
 
 export interface TokenBudgetDeps {
@@ -52,7 +52,7 @@ export function createTokenBudget(deps: TokenBudgetDeps): TokenBudget {
 
   return {
     limitsFor,
-    check(user) {
+    async check(user) {
       if (deps.isExempt(user)) return { allowed: true };
       const limits = limitsFor(user);
       const at = now();
@@ -74,7 +74,7 @@ export function createTokenBudget(deps: TokenBudgetDeps): TokenBudget {
       let verdict: BudgetVerdict = { allowed: true };
       for (const { period, limit, since, resetsAt } of periods) {
         if (limit === null) continue;
-        const used = deps.usage.totalsForPeriod(user.id, since).tokens;
+        const used = (await deps.usage.totalsForPeriod(user.id, since)).tokens;
         if (used >= limit) verdict = { allowed: false, period, limit, used, resetsAt };
       }
       return verdict;

@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
-import { withStorageErrors } from './errors.js';
+import { storageCall } from './errors.js';
+import type { SqlExecutor } from './sql.js';
 
 /** Telegram's chat types; the bot answers in the first three. */
 export type ChatType = 'private' | 'group' | 'supergroup' | 'channel';
@@ -33,20 +33,20 @@ export interface ChatInfo {
 
 export interface ChatRepository {
   /** Creates the chat with default settings, or updates its type and title; settings are kept. */
-  upsert(chat: ChatInfo): ChatRecord;
-  get(id: number): ChatRecord | undefined;
+  upsert(chat: ChatInfo): Promise<ChatRecord>;
+  get(id: number): Promise<ChatRecord | undefined>;
   /** The setters return false when the chat is unknown (upsert it first). */
-  setModel(chatId: number, model: string | null): boolean;
-  setSystemPrompt(chatId: number, text: string | null): boolean;
-  setShowReasoning(chatId: number, show: boolean): boolean;
-  setShowToolCalls(chatId: number, show: boolean): boolean;
+  setModel(chatId: number, model: string | null): Promise<boolean>;
+  setSystemPrompt(chatId: number, text: string | null): Promise<boolean>;
+  setShowReasoning(chatId: number, show: boolean): Promise<boolean>;
+  setShowToolCalls(chatId: number, show: boolean): Promise<boolean>;
   /** Switches one tool source on or off in this chat; the other sources keep their state. */
-  setToolSourceEnabled(chatId: number, source: string, enabled: boolean): boolean;
+  setToolSourceEnabled(chatId: number, source: string, enabled: boolean): Promise<boolean>;
   /**
    * Moves the conversation's head: to the answer just stored, or null for /new. The message must
    * belong to this chat (else a `StorageError` of kind `constraint`).
    */
-  setHead(chatId: number, messageId: number | null): boolean;
+  setHead(chatId: number, messageId: number | null): Promise<boolean>;
 }
 
 interface ChatRow {
@@ -63,88 +63,58 @@ interface ChatRow {
   updated_at: number;
 }
 
-export function createChatRepository(db: Database, options: { now?: () => number } = {}): ChatRepository {
+export function createChatRepository(sql: SqlExecutor, options: { now?: () => number } = {}): ChatRepository {
   const now = options.now ?? Date.now;
-  const upsert = db.prepare<{ id: number; type: ChatType; title: string | null; at: number }>(
-    `INSERT INTO chats (id, type, title, created_at, updated_at) VALUES (@id, @type, @title, @at, @at)
+  const upsert = `INSERT INTO chats (id, type, title, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
      ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,
-       updated_at = max(updated_at, excluded.updated_at)
-     WHERE type IS NOT excluded.type OR title IS NOT excluded.title`,
-  );
-  const get = db.prepare<[number], ChatRow>('SELECT * FROM chats WHERE id = ?');
-  // Column names cannot be bound, so each setter has its own statement.
+       updated_at = CASE WHEN chats.updated_at > excluded.updated_at THEN chats.updated_at ELSE excluded.updated_at END
+     WHERE chats.type IS DISTINCT FROM excluded.type OR chats.title IS DISTINCT FROM excluded.title`;
+  const get = 'SELECT * FROM chats WHERE id = $1';
+  // Column names cannot be bound, so each setter has its own statement; the clock never goes back.
   const setter = (column: string) =>
-    db.prepare<{ value: string | number | null; id: number; at: number }>(
-      `UPDATE chats SET ${column} = @value, updated_at = max(updated_at, @at) WHERE id = @id`,
-    );
-  const setModel = setter('model');
-  const setSystemPrompt = setter('system_prompt');
-  const setShowReasoning = setter('show_reasoning');
-  const setHead = setter('head_message_id');
-  const setShowToolCalls = setter('show_tool_calls');
-  // One statement edits the set, so two quick switches of different sources cannot undo each other.
-  const disableSource = db.prepare<{ source: string; id: number; at: number }>(
-    `UPDATE chats SET disabled_tool_sources = (
-         SELECT json_group_array(value) FROM (
-           SELECT value FROM json_each(disabled_tool_sources) WHERE value <> @source
-           UNION ALL SELECT @source ORDER BY 1)),
-       updated_at = max(updated_at, @at) WHERE id = @id`,
-  );
-  const enableSource = db.prepare<{ source: string; id: number; at: number }>(
-    `UPDATE chats SET disabled_tool_sources = (
-         SELECT json_group_array(value) FROM (
-           SELECT value FROM json_each(disabled_tool_sources) WHERE value <> @source ORDER BY 1)),
-       updated_at = max(updated_at, @at) WHERE id = @id`,
-  );
+    `UPDATE chats SET ${column} = $1, updated_at = CASE WHEN updated_at > $3 THEN updated_at ELSE $3 END
+     WHERE id = $2`;
+  const set = (operation: string, column: string, chatId: number, value: string | number | null) =>
+    storageCall(operation, async () => (await sql.run(setter(column), [value, chatId, now()])) > 0);
+  // The set is rewritten only if nobody changed it since it was read, so two quick switches of
+  // different sources cannot undo each other (a compare-and-set that both dialects speak).
+  const swapSources = `UPDATE chats SET disabled_tool_sources = $3,
+       updated_at = CASE WHEN updated_at > $4 THEN updated_at ELSE $4 END
+     WHERE id = $1 AND disabled_tool_sources = $2`;
+  const sourcesOf = 'SELECT disabled_tool_sources FROM chats WHERE id = $1';
 
   return {
     upsert(chat) {
-      return withStorageErrors('chats.upsert', () => {
-        upsert.run({ id: chat.id, type: chat.type, title: chat.title ?? null, at: now() });
-        return toChat(get.get(chat.id)!);
+      return storageCall('chats.upsert', async () => {
+        await sql.run(upsert, [chat.id, chat.type, chat.title ?? null, now()]);
+        return toChat((await sql.get<ChatRow>(get, [chat.id]))!);
       });
     },
     get(id) {
-      return withStorageErrors('chats.get', () => {
-        const row = get.get(id);
+      return storageCall('chats.get', async () => {
+        const row = await sql.get<ChatRow>(get, [id]);
         return row && toChat(row);
       });
     },
-    setModel(chatId, model) {
-      return withStorageErrors(
-        'chats.setModel',
-        () => setModel.run({ value: model, id: chatId, at: now() }).changes > 0,
-      );
-    },
-    setSystemPrompt(chatId, text) {
-      return withStorageErrors(
-        'chats.setSystemPrompt',
-        () => setSystemPrompt.run({ value: text, id: chatId, at: now() }).changes > 0,
-      );
-    },
-    setShowReasoning(chatId, show) {
-      return withStorageErrors(
-        'chats.setShowReasoning',
-        () => setShowReasoning.run({ value: show ? 1 : 0, id: chatId, at: now() }).changes > 0,
-      );
-    },
-    setShowToolCalls(chatId, show) {
-      return withStorageErrors(
-        'chats.setShowToolCalls',
-        () => setShowToolCalls.run({ value: show ? 1 : 0, id: chatId, at: now() }).changes > 0,
-      );
-    },
+    setModel: (chatId, model) => set('chats.setModel', 'model', chatId, model),
+    setSystemPrompt: (chatId, text) => set('chats.setSystemPrompt', 'system_prompt', chatId, text),
+    setShowReasoning: (chatId, show) => set('chats.setShowReasoning', 'show_reasoning', chatId, show ? 1 : 0),
+    setHead: (chatId, messageId) => set('chats.setHead', 'head_message_id', chatId, messageId),
+    setShowToolCalls: (chatId, show) =>
+      set('chats.setShowToolCalls', 'show_tool_calls', chatId, show ? 1 : 0),
     setToolSourceEnabled(chatId, source, enabled) {
-      return withStorageErrors('chats.setToolSourceEnabled', () => {
-        const statement = enabled ? enableSource : disableSource;
-        return statement.run({ source, id: chatId, at: now() }).changes > 0;
+      return storageCall('chats.setToolSourceEnabled', async () => {
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const row = await sql.get<{ disabled_tool_sources: string }>(sourcesOf, [chatId]);
+          if (!row) return false;
+          const others = (JSON.parse(row.disabled_tool_sources) as string[]).filter(
+            (name) => name !== source,
+          );
+          const next = JSON.stringify((enabled ? others : [...others, source]).sort());
+          if ((await sql.run(swapSources, [chatId, row.disabled_tool_sources, next, now()])) > 0) return true;
+        }
+        throw new Error('the tool switches of this chat kept changing under us');
       });
-    },
-    setHead(chatId, messageId) {
-      return withStorageErrors(
-        'chats.setHead',
-        () => setHead.run({ value: messageId, id: chatId, at: now() }).changes > 0,
-      );
     },
   };
 }

@@ -5,9 +5,10 @@
  * - `io`: the operating system failed a read or write, or the file cannot be opened.
  * - `corrupt`: the file is damaged or is not a database.
  * - `busy`: another connection held a lock for longer than the busy timeout; may succeed later.
+ * - `unavailable`: the database server cannot be reached (PostgreSQL down, network cut); it comes back.
  * - `constraint`: the data broke a schema rule (a bug on our side, or a stale reference).
- * - `other`: anything else SQLite reported.
- * The first five mean "cannot save right now": tell the user, keep the answer they already see.
+ * - `other`: anything else the database reported.
+ * All but the last two mean "cannot save right now": tell the user, keep the answer they already see.
  */
 export type StorageFailureKind =
   | 'read-only'
@@ -15,11 +16,14 @@ export type StorageFailureKind =
   | 'io'
   | 'corrupt'
   | 'busy'
+  | 'unavailable'
   | 'constraint'
   | 'other';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';
+  /** What went wrong, without the operation (the driver's message, or the one given). */
+  readonly detail: string;
   constructor(
     readonly kind: StorageFailureKind,
     /** What we were doing, e.g. `messages.finishAssistantMessage`. */
@@ -32,6 +36,7 @@ export class StorageError extends Error {
       `${operation} failed (${kind}${code === undefined ? '' : `, ${code}`}): ${options.message ?? describe(options.cause)}`,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
+    this.detail = options.message ?? describe(options.cause);
   }
 }
 
@@ -68,10 +73,12 @@ export class DatabaseVersionError extends Error {
     readonly databasePath: string,
     readonly databaseVersion: number,
     readonly knownVersion: number,
+    /** The setting that chose the database. */
+    setting: 'DATABASE_PATH' | 'DATABASE_URL' = 'DATABASE_PATH',
   ) {
     super(
       `The database at ${databasePath} was written by a newer Streamgram (schema ${databaseVersion}, ` +
-        `this one knows ${knownVersion}); upgrade Streamgram or point DATABASE_PATH elsewhere.`,
+        `this one knows ${knownVersion}); upgrade Streamgram or point ${setting} elsewhere.`,
     );
   }
 }
@@ -126,6 +133,24 @@ export function classifySqliteError(err: unknown, operation = 'storage'): Storag
   const isSqlite = err.name === 'SqliteError' || code.startsWith('SQLITE_');
   if (!isSqlite && !(code in errnoKinds)) return undefined;
   return new StorageError(storageFailureKind(code), operation, code, { cause: err });
+}
+
+/**
+ * The operation name a store gives the `StorageError`s it throws itself (PostgreSQL); the repository
+ * that called it replaces it with its own (`chats.upsert`).
+ */
+export const STORE_OPERATION = 'sql';
+
+/** Awaits `fn`, rethrowing database and file-system failures as `StorageError`s named `operation`. */
+export async function storageCall<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof StorageError && err.operation === STORE_OPERATION) {
+      throw new StorageError(err.kind, operation, err.code, { cause: err.cause, message: err.detail });
+    }
+    throw classifySqliteError(err, operation) ?? err;
+  }
 }
 
 /** Runs `fn`, rethrowing SQLite and file-system failures as classified `StorageError`s. */

@@ -1,7 +1,7 @@
-import type { Database } from 'better-sqlite3';
 import type { Attachment } from '../media/attachment.js';
 import type { ChatMessage } from '../providers/types.js';
-import { withStorageErrors } from './errors.js';
+import { storageCall } from './errors.js';
+import type { SqlExecutor } from './sql.js';
 
 export type MessageRole = 'user' | 'assistant';
 /** `streaming` until the answer ends; user messages are always `complete`. */
@@ -72,34 +72,34 @@ export interface AssistantResult extends AssistantProgress {
 }
 
 export interface MessageRepository {
-  insertUserMessage(message: NewUserMessage): number;
+  insertUserMessage(message: NewUserMessage): Promise<number>;
   /** Stores an empty answer with status `streaming`; returns its id. */
-  startAssistantMessage(message: NewAssistantMessage): number;
+  startAssistantMessage(message: NewAssistantMessage): Promise<number>;
   /**
    * Saves what a streaming answer has so far (e.g. after each committed part), so a crash keeps it.
    * Returns false when the message is not streaming.
    */
-  saveAssistantProgress(id: number, progress: AssistantProgress): boolean;
+  saveAssistantProgress(id: number, progress: AssistantProgress): Promise<boolean>;
   /** Ends a streaming answer. Returns false when it is unknown or already finished (nothing changes). */
-  finishAssistantMessage(id: number, result: AssistantResult): boolean;
-  get(id: number): MessageRecord | undefined;
+  finishAssistantMessage(id: number, result: AssistantResult): Promise<boolean>;
+  get(id: number): Promise<MessageRecord | undefined>;
   /**
    * The stored message shown as this Telegram message: a user's message or any part of an answer.
    * The newest when several match (an edited question stored again).
    */
-  findByTelegramMessageId(chatId: number, telegramMessageId: number): MessageRecord | undefined;
+  findByTelegramMessageId(chatId: number, telegramMessageId: number): Promise<MessageRecord | undefined>;
   /**
    * The conversation ending at `headId`, oldest first, following parent_id: at most `maxMessages`
    * (default 100), the newest ones kept. All statuses are returned; the caller decides what the
    * model sees. Empty when `headId` is unknown.
    */
-  getChain(headId: number, options?: { maxMessages?: number }): MessageRecord[];
+  getChain(headId: number, options?: { maxMessages?: number }): Promise<MessageRecord[]>;
   /** Answers still `streaming`, oldest first: after a crash, the ones to tidy up in Telegram. */
-  findStreaming(): MessageRecord[];
+  findStreaming(): Promise<MessageRecord[]>;
   /** At start, marks every `streaming` answer as `interrupted`; returns how many. */
-  markStreamingAsInterrupted(now: number): number;
+  markStreamingAsInterrupted(now: number): Promise<number>;
   /** Replaces a user message's attachments (e.g. marking a picture a provider refused). */
-  updateAttachments(id: number, attachments: readonly Attachment[]): boolean;
+  updateAttachments(id: number, attachments: readonly Attachment[]): Promise<boolean>;
 }
 
 interface MessageRow {
@@ -124,171 +124,130 @@ interface MessageRow {
 export const defaultMaxChainMessages = 100;
 
 export function createMessageRepository(
-  db: Database,
+  sql: SqlExecutor,
   options: { now?: () => number } = {},
 ): MessageRepository {
   const now = options.now ?? Date.now;
-  const insertUser = db.prepare<{
-    chatId: number;
-    userId: number | null;
-    parentId: number | null;
-    content: string;
-    telegramMessageIds: string;
-    threadId: number | null;
-    updateId: number | null;
-    attachments: string | null;
-    at: number;
-  }>(
-    `INSERT INTO messages (chat_id, user_id, parent_id, role, content, status, telegram_message_ids,
-       thread_id, update_id, attachments, created_at, finished_at)
-     VALUES (@chatId, @userId, @parentId, 'user', @content, 'complete', @telegramMessageIds,
-       @threadId, @updateId, @attachments, @at, @at)`,
-  );
-  const insertAssistant = db.prepare<{
-    chatId: number;
-    userId: number | null;
-    parentId: number | null;
-    model: string;
-    threadId: number | null;
-    at: number;
-  }>(
-    `INSERT INTO messages (chat_id, user_id, parent_id, role, model, status, thread_id, created_at)
-     VALUES (@chatId, @userId, @parentId, 'assistant', @model, 'streaming', @threadId, @at)`,
-  );
-  const progress = db.prepare<{
-    id: number;
-    content: string;
-    reasoning: string | null;
-    telegramMessageIds: string;
-  }>(
-    `UPDATE messages SET content = @content, reasoning = @reasoning, telegram_message_ids = @telegramMessageIds
-     WHERE id = @id AND status = 'streaming'`,
-  );
-  // max(): a finish time before the start (a clock step back) would break the schema's CHECK.
-  const finish = db.prepare<{
-    id: number;
-    content: string;
-    reasoning: string | null;
-    toolTurns: string | null;
-    telegramMessageIds: string;
-    status: FinishedStatus;
-    at: number;
-  }>(
-    `UPDATE messages SET content = @content, reasoning = @reasoning, tool_turns = @toolTurns,
-       telegram_message_ids = @telegramMessageIds,
-       status = @status, finished_at = max(created_at, @at)
-     WHERE id = @id AND status = 'streaming'`,
-  );
-  const get = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?');
-  const byTelegramId = db.prepare<[number, number], MessageRow>(
-    `SELECT messages.* FROM message_telegram_ids AS t JOIN messages ON messages.id = t.message_id
-     WHERE t.chat_id = ? AND t.telegram_message_id = ? ORDER BY t.message_id DESC LIMIT 1`,
-  );
+  const insertUser = `INSERT INTO messages (chat_id, user_id, parent_id, role, content, status,
+       telegram_message_ids, thread_id, update_id, attachments, created_at, finished_at)
+     VALUES ($1, $2, $3, 'user', $4, 'complete', $5, $6, $7, $8, $9, $9) RETURNING id`;
+  const insertAssistant = `INSERT INTO messages (chat_id, user_id, parent_id, role, model, status, thread_id, created_at)
+     VALUES ($1, $2, $3, 'assistant', $4, 'streaming', $5, $6) RETURNING id`;
+  const progress = `UPDATE messages SET content = $2, reasoning = $3, telegram_message_ids = $4
+     WHERE id = $1 AND status = 'streaming'`;
+  // A finish time before the start (a clock step back) would break the schema's CHECK.
+  const finishedAt = (at: string) => `CASE WHEN created_at > ${at} THEN created_at ELSE ${at} END`;
+  const finish = `UPDATE messages SET content = $2, reasoning = $3, tool_turns = $4,
+       telegram_message_ids = $5, status = $6, finished_at = ${finishedAt('$7')}
+     WHERE id = $1 AND status = 'streaming'`;
+  const get = 'SELECT * FROM messages WHERE id = $1';
+  const byTelegramId = `SELECT messages.* FROM message_telegram_ids AS t JOIN messages ON messages.id = t.message_id
+     WHERE t.chat_id = $1 AND t.telegram_message_id = $2 ORDER BY t.message_id DESC LIMIT 1`;
   // Bounded by depth, so even a (schema-impossible) cycle ends.
-  const chain = db.prepare<[number, number], MessageRow>(
-    `WITH RECURSIVE chain (id, depth) AS (
-       SELECT id, 0 FROM messages WHERE id = ?
+  const chain = `WITH RECURSIVE chain (id, depth) AS (
+       SELECT id, 0 FROM messages WHERE id = $1
        UNION ALL
        SELECT messages.parent_id, chain.depth + 1 FROM chain JOIN messages ON messages.id = chain.id
-       WHERE messages.parent_id IS NOT NULL AND chain.depth + 1 < ?
+       WHERE messages.parent_id IS NOT NULL AND chain.depth + 1 < $2
      )
-     SELECT messages.* FROM chain JOIN messages ON messages.id = chain.id ORDER BY chain.depth DESC`,
-  );
-  const streaming = db.prepare<[], MessageRow>(
-    "SELECT * FROM messages WHERE status = 'streaming' ORDER BY id",
-  );
-  const interrupt = db.prepare<[number]>(
-    `UPDATE messages SET status = 'interrupted', finished_at = max(created_at, ?) WHERE status = 'streaming'`,
-  );
+     SELECT messages.* FROM chain JOIN messages ON messages.id = chain.id ORDER BY chain.depth DESC`;
+  const streaming = "SELECT * FROM messages WHERE status = 'streaming' ORDER BY id";
+  const interrupt = `UPDATE messages SET status = 'interrupted', finished_at = ${finishedAt('$1')}
+     WHERE status = 'streaming'`;
 
-  const attachmentsOf = db.prepare<{ id: number; attachments: string | null }>(
-    `UPDATE messages SET attachments = @attachments WHERE id = @id AND role = 'user'`,
-  );
+  const insertId = async (text: string, params: (string | number | null)[]) =>
+    Number((await sql.get<{ id: number }>(text, params))!.id);
+
+  const attachmentsOf = `UPDATE messages SET attachments = $2 WHERE id = $1 AND role = 'user'`;
 
   return {
-    insertUserMessage(message) {
-      return withStorageErrors('messages.insertUserMessage', () => {
-        const result = insertUser.run({
-          chatId: message.chatId,
-          userId: message.userId,
-          parentId: message.parentId,
-          content: message.content,
-          telegramMessageIds: idsToJson(message.telegramMessageIds),
-          threadId: message.threadId ?? null,
-          updateId: message.updateId ?? null,
-          attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
-          at: message.at ?? now(),
-        });
-        return Number(result.lastInsertRowid);
-      });
+    async insertUserMessage(message) {
+      const attachments = message.attachments?.length ? JSON.stringify(message.attachments) : null;
+      const ids = idsToJson(message.telegramMessageIds);
+      return storageCall('messages.insertUserMessage', () =>
+        insertId(insertUser, [
+          message.chatId,
+          message.userId,
+          message.parentId,
+          message.content,
+          ids,
+          message.threadId ?? null,
+          message.updateId ?? null,
+          attachments,
+          message.at ?? now(),
+        ]),
+      );
     },
     startAssistantMessage(message) {
-      return withStorageErrors('messages.startAssistantMessage', () => {
-        const result = insertAssistant.run({
-          chatId: message.chatId,
-          userId: message.userId,
-          parentId: message.parentId,
-          model: message.model,
-          threadId: message.threadId ?? null,
-          at: message.at ?? now(),
-        });
-        return Number(result.lastInsertRowid);
-      });
+      return storageCall('messages.startAssistantMessage', () =>
+        insertId(insertAssistant, [
+          message.chatId,
+          message.userId,
+          message.parentId,
+          message.model,
+          message.threadId ?? null,
+          message.at ?? now(),
+        ]),
+      );
     },
-    saveAssistantProgress(id, state) {
-      return withStorageErrors('messages.saveAssistantProgress', () => {
-        const result = progress.run({
-          id,
-          content: state.content,
-          reasoning: state.reasoning ?? null,
-          telegramMessageIds: idsToJson(state.telegramMessageIds),
-        });
-        return result.changes > 0;
-      });
+    async saveAssistantProgress(id, state) {
+      const ids = idsToJson(state.telegramMessageIds);
+      return storageCall(
+        'messages.saveAssistantProgress',
+        async () => (await sql.run(progress, [id, state.content, state.reasoning ?? null, ids])) > 0,
+      );
     },
-    finishAssistantMessage(id, outcome) {
-      return withStorageErrors('messages.finishAssistantMessage', () => {
-        const result = finish.run({
-          id,
-          content: outcome.content,
-          reasoning: outcome.reasoning ?? null,
-          toolTurns: outcome.toolTurns?.length ? JSON.stringify(outcome.toolTurns) : null,
-          telegramMessageIds: idsToJson(outcome.telegramMessageIds),
-          status: outcome.status,
-          at: outcome.at ?? now(),
-        });
-        return result.changes > 0;
-      });
+    async finishAssistantMessage(id, outcome) {
+      const ids = idsToJson(outcome.telegramMessageIds);
+      const toolTurns = outcome.toolTurns?.length ? JSON.stringify(outcome.toolTurns) : null;
+      return storageCall(
+        'messages.finishAssistantMessage',
+        async () =>
+          (await sql.run(finish, [
+            id,
+            outcome.content,
+            outcome.reasoning ?? null,
+            toolTurns,
+            ids,
+            outcome.status,
+            outcome.at ?? now(),
+          ])) > 0,
+      );
     },
     get(id) {
-      return withStorageErrors('messages.get', () => {
-        const row = get.get(id);
+      return storageCall('messages.get', async () => {
+        const row = await sql.get<MessageRow>(get, [id]);
         return row && toMessage(row);
       });
     },
     findByTelegramMessageId(chatId, telegramMessageId) {
-      return withStorageErrors('messages.findByTelegramMessageId', () => {
-        const row = byTelegramId.get(chatId, telegramMessageId);
+      return storageCall('messages.findByTelegramMessageId', async () => {
+        const row = await sql.get<MessageRow>(byTelegramId, [chatId, telegramMessageId]);
         return row && toMessage(row);
       });
     },
-    getChain(headId, chainOptions = {}) {
+    async getChain(headId, chainOptions = {}) {
       const max = chainOptions.maxMessages ?? defaultMaxChainMessages;
       if (!Number.isInteger(max) || max < 1)
         throw new RangeError(`maxMessages must be a positive integer, got ${max}`);
-      return withStorageErrors('messages.getChain', () => chain.all(headId, max).map(toMessage));
+      return storageCall('messages.getChain', async () =>
+        (await sql.all<MessageRow>(chain, [headId, max])).map(toMessage),
+      );
     },
     findStreaming() {
-      return withStorageErrors('messages.findStreaming', () => streaming.all().map(toMessage));
+      return storageCall('messages.findStreaming', async () =>
+        (await sql.all<MessageRow>(streaming)).map(toMessage),
+      );
     },
     markStreamingAsInterrupted(at) {
-      return withStorageErrors('messages.markStreamingAsInterrupted', () => interrupt.run(at).changes);
+      return storageCall('messages.markStreamingAsInterrupted', () => sql.run(interrupt, [at]));
     },
-    updateAttachments(id, attachments) {
-      return withStorageErrors('messages.updateAttachments', () => {
-        const json = attachments.length > 0 ? JSON.stringify(attachments) : null;
-        return attachmentsOf.run({ id, attachments: json }).changes > 0;
-      });
+    async updateAttachments(id, attachments) {
+      const json = attachments.length > 0 ? JSON.stringify(attachments) : null;
+      return storageCall(
+        'messages.updateAttachments',
+        async () => (await sql.run(attachmentsOf, [id, json])) > 0,
+      );
     },
   };
 }

@@ -7,7 +7,7 @@ import { type MigrateResult, migrate } from './migrate.js';
 
 export interface OpenDatabaseOptions {
   /**
-   * Folder of `NNN_name.sql` files. Defaults to the repository's `migrations/`, found two levels up
+   * Folder of `NNN_name.sql` files. Defaults to the repository's `migrations/sqlite/`, found two levels up
    * from this module: `src/storage/` under tsx and `dist/storage/` when built (the image copies
    * `migrations/` beside `dist/`).
    */
@@ -20,7 +20,7 @@ export interface OpenDatabaseOptions {
   onMigrated?: (result: MigrateResult) => void;
 }
 
-export const defaultMigrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+export const defaultMigrationsDir = fileURLToPath(new URL('../../migrations/sqlite/', import.meta.url));
 
 /**
  * Opens (creating if needed) the SQLite database at `path`, configures it and brings its schema up to

@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import type { Usage } from '../providers/types.js';
-import { withStorageErrors } from './errors.js';
+import { storageCall } from './errors.js';
+import type { SqlExecutor } from './sql.js';
 
 export interface UsageEntry {
   userId: number;
@@ -59,15 +59,15 @@ export interface UserTotals extends PeriodTotals {
 
 export interface UsageRepository {
   /** Records one model request; returns the row id. */
-  record(entry: UsageEntry): number;
+  record(entry: UsageEntry): Promise<number>;
   /** The user's totals per provider and model since `sinceMs` (all time when omitted), most tokens first. */
-  totalsByModel(userId: number, sinceMs?: number): ModelTotals[];
+  totalsByModel(userId: number, sinceMs?: number): Promise<ModelTotals[]>;
   /** The user's input + output tokens since `sinceMs`, for budgets. */
-  totalsForPeriod(userId: number, sinceMs: number): PeriodTotals;
+  totalsForPeriod(userId: number, sinceMs: number): Promise<PeriodTotals>;
   /** Everyone's totals since `sinceMs` (all time when omitted), for an admin's /stats. */
-  allUsersTotals(sinceMs?: number): AllUsersTotals;
+  allUsersTotals(sinceMs?: number): Promise<AllUsersTotals>;
   /** The users who spent the most tokens since `sinceMs` (all time when omitted). */
-  topUsers(sinceMs?: number, limit?: number): UserTotals[];
+  topUsers(sinceMs?: number, limit?: number): Promise<UserTotals[]>;
 }
 
 interface ModelTotalsRow {
@@ -104,94 +104,76 @@ const periodSums = `coalesce(sum(input_tokens + output_tokens), 0) AS tokens,
 // Without a bound, "since" is the beginning of time.
 const allTime = 0;
 
-export function createUsageRepository(db: Database, options: { now?: () => number } = {}): UsageRepository {
+export function createUsageRepository(
+  sql: SqlExecutor,
+  options: { now?: () => number } = {},
+): UsageRepository {
   const now = options.now ?? Date.now;
-  const insert = db.prepare<
-    [
-      number,
-      number,
-      number | null,
-      string,
-      string,
-      number | null,
-      number | null,
-      number | null,
-      number | null,
-      number | null,
-      number,
-    ]
-  >(
-    `INSERT INTO usage (user_id, chat_id, message_id, provider, model, input_tokens, cached_input_tokens,
+  const insert = `INSERT INTO usage (user_id, chat_id, message_id, provider, model, input_tokens, cached_input_tokens,
        cache_write_tokens, output_tokens, reasoning_tokens, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const byModel = db.prepare<[number, number], ModelTotalsRow>(
-    `SELECT provider, model, ${tokenSums} FROM usage WHERE user_id = ? AND created_at >= ?
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`;
+  const byModel = `SELECT provider, model, ${tokenSums} FROM usage WHERE user_id = $1 AND created_at >= $2
      GROUP BY provider, model
-     ORDER BY coalesce(sum(input_tokens + output_tokens), 0) DESC, requests DESC, provider, model`,
-  );
-  const period = db.prepare<[number, number], PeriodRow>(
-    `SELECT ${periodSums} FROM usage WHERE user_id = ? AND created_at >= ?`,
-  );
-  const everyone = db.prepare<[number], PeriodRow & { active_users: number }>(
-    `SELECT ${periodSums}, count(DISTINCT user_id) AS active_users FROM usage WHERE created_at >= ?`,
-  );
-  const everyoneByModel = db.prepare<[number], ModelTotalsRow>(
-    `SELECT provider, model, ${tokenSums} FROM usage WHERE created_at >= ?
+     ORDER BY coalesce(sum(input_tokens + output_tokens), 0) DESC, requests DESC, provider, model`;
+  const period = `SELECT ${periodSums} FROM usage WHERE user_id = $1 AND created_at >= $2`;
+  const everyone = `SELECT ${periodSums}, count(DISTINCT user_id) AS active_users FROM usage WHERE created_at >= $1`;
+  const everyoneByModel = `SELECT provider, model, ${tokenSums} FROM usage WHERE created_at >= $1
      GROUP BY provider, model
-     ORDER BY coalesce(sum(input_tokens + output_tokens), 0) DESC, requests DESC, provider, model`,
-  );
-  const top = db.prepare<
-    [number, number],
-    PeriodRow & { user_id: number; username: string | null; first_name: string | null }
-  >(
-    `SELECT u.user_id, users.username, users.first_name, u.tokens, u.requests, u.unreported_requests
-     FROM (SELECT user_id, ${periodSums} FROM usage WHERE created_at >= ? GROUP BY user_id) AS u
+     ORDER BY coalesce(sum(input_tokens + output_tokens), 0) DESC, requests DESC, provider, model`;
+  const top = `SELECT u.user_id, users.username, users.first_name, u.tokens, u.requests, u.unreported_requests
+     FROM (SELECT user_id, ${periodSums} FROM usage WHERE created_at >= $1 GROUP BY user_id) AS u
      JOIN users ON users.id = u.user_id
      ORDER BY u.tokens DESC, u.requests DESC, u.user_id
-     LIMIT ?`,
-  );
+     LIMIT $2`;
 
   return {
     record(entry) {
       const usage = entry.usage;
-      return withStorageErrors('usage.record', () =>
-        Number(
-          insert.run(
-            entry.userId,
-            entry.chatId,
-            entry.messageId ?? null,
-            entry.provider,
-            entry.model,
-            usage ? usage.inputTokens : null,
-            usage?.cachedInputTokens ?? null,
-            usage?.cacheWriteTokens ?? null,
-            usage ? usage.outputTokens : null,
-            usage?.reasoningTokens ?? null,
-            entry.at ?? now(),
-          ).lastInsertRowid,
-        ),
-      );
+      return storageCall('usage.record', async () => {
+        const row = await sql.get<{ id: number }>(insert, [
+          entry.userId,
+          entry.chatId,
+          entry.messageId ?? null,
+          entry.provider,
+          entry.model,
+          usage ? usage.inputTokens : null,
+          usage?.cachedInputTokens ?? null,
+          usage?.cacheWriteTokens ?? null,
+          usage ? usage.outputTokens : null,
+          usage?.reasoningTokens ?? null,
+          entry.at ?? now(),
+        ]);
+        return Number(row!.id);
+      });
     },
     totalsByModel(userId, sinceMs = allTime) {
-      return withStorageErrors('usage.totalsByModel', () => byModel.all(userId, sinceMs).map(toModelTotals));
+      return storageCall('usage.totalsByModel', async () =>
+        (await sql.all<ModelTotalsRow>(byModel, [userId, sinceMs])).map(toModelTotals),
+      );
     },
     totalsForPeriod(userId, sinceMs) {
-      return withStorageErrors('usage.totalsForPeriod', () => toPeriodTotals(period.get(userId, sinceMs)!));
+      return storageCall('usage.totalsForPeriod', async () =>
+        toPeriodTotals((await sql.get<PeriodRow>(period, [userId, sinceMs]))!),
+      );
     },
     allUsersTotals(sinceMs = allTime) {
-      return withStorageErrors('usage.allUsersTotals', () => {
-        const row = everyone.get(sinceMs)!;
+      return storageCall('usage.allUsersTotals', async () => {
+        const row = (await sql.get<PeriodRow & { active_users: number }>(everyone, [sinceMs]))!;
         return {
           ...toPeriodTotals(row),
           activeUsers: row.active_users,
-          byModel: everyoneByModel.all(sinceMs).map(toModelTotals),
+          byModel: (await sql.all<ModelTotalsRow>(everyoneByModel, [sinceMs])).map(toModelTotals),
         };
       });
     },
     topUsers(sinceMs = allTime, limit = 10) {
-      return withStorageErrors('usage.topUsers', () =>
-        top.all(sinceMs, limit).map((row) => ({
+      return storageCall('usage.topUsers', async () =>
+        (
+          await sql.all<PeriodRow & { user_id: number; username: string | null; first_name: string | null }>(
+            top,
+            [sinceMs, limit],
+          )
+        ).map((row) => ({
           userId: row.user_id,
           username: row.username,
           firstName: row.first_name,

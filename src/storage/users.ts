@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
-import { withStorageErrors } from './errors.js';
+import { storageCall } from './errors.js';
+import type { SqlExecutor } from './sql.js';
 
 export interface UserRecord {
   /** Telegram user id. */
@@ -23,10 +23,10 @@ export interface UserRepository {
    * Creates the user or replaces its profile with what Telegram sent now (an omitted username means
    * the user has none). Writes nothing when the profile is unchanged.
    */
-  upsert(profile: UserProfile): UserRecord;
-  get(id: number): UserRecord | undefined;
+  upsert(profile: UserProfile): Promise<UserRecord>;
+  get(id: number): Promise<UserRecord | undefined>;
   /** Case-insensitive, `@` optional; the most recently seen user when a username changed hands. */
-  findByUsername(username: string): UserRecord | undefined;
+  findByUsername(username: string): Promise<UserRecord | undefined>;
 }
 
 interface UserRow {
@@ -37,42 +37,44 @@ interface UserRow {
   updated_at: number;
 }
 
-export function createUserRepository(db: Database, options: { now?: () => number } = {}): UserRepository {
+export function createUserRepository(sql: SqlExecutor, options: { now?: () => number } = {}): UserRepository {
   const now = options.now ?? Date.now;
-  const upsert = db.prepare<{ id: number; username: string | null; firstName: string | null; at: number }>(
-    `INSERT INTO users (id, username, first_name, created_at, updated_at) VALUES (@id, @username, @firstName, @at, @at)
+  // SQLite's username column compares without case; a change of case is still a change to store.
+  const changedName =
+    sql.dialect === 'sqlite'
+      ? 'users.username IS DISTINCT FROM excluded.username COLLATE BINARY'
+      : 'users.username IS DISTINCT FROM excluded.username';
+  const upsert = `INSERT INTO users (id, username, first_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
      ON CONFLICT (id) DO UPDATE SET username = excluded.username, first_name = excluded.first_name,
-       updated_at = max(updated_at, excluded.updated_at)
-     WHERE username IS NOT excluded.username COLLATE BINARY OR first_name IS NOT excluded.first_name`,
-  );
-  const get = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
-  const byUsername = db.prepare<[string], UserRow>(
-    'SELECT * FROM users WHERE username = ? ORDER BY updated_at DESC, id DESC LIMIT 1',
-  );
+       updated_at = CASE WHEN users.updated_at > excluded.updated_at THEN users.updated_at ELSE excluded.updated_at END
+     WHERE ${changedName} OR users.first_name IS DISTINCT FROM excluded.first_name`;
+  const get = 'SELECT * FROM users WHERE id = $1';
+  const byUsername =
+    'SELECT * FROM users WHERE lower(username) = lower($1) ORDER BY updated_at DESC, id DESC LIMIT 1';
 
   return {
     upsert(profile) {
-      return withStorageErrors('users.upsert', () => {
-        upsert.run({
-          id: profile.id,
-          username: normalizeUsername(profile.username),
-          firstName: profile.firstName ?? null,
-          at: now(),
-        });
-        return toUser(get.get(profile.id)!);
+      return storageCall('users.upsert', async () => {
+        await sql.run(upsert, [
+          profile.id,
+          normalizeUsername(profile.username),
+          profile.firstName ?? null,
+          now(),
+        ]);
+        return toUser((await sql.get<UserRow>(get, [profile.id]))!);
       });
     },
     get(id) {
-      return withStorageErrors('users.get', () => {
-        const row = get.get(id);
+      return storageCall('users.get', async () => {
+        const row = await sql.get<UserRow>(get, [id]);
         return row && toUser(row);
       });
     },
-    findByUsername(username) {
+    async findByUsername(username) {
       const name = normalizeUsername(username);
       if (name === null) return undefined;
-      return withStorageErrors('users.findByUsername', () => {
-        const row = byUsername.get(name);
+      return storageCall('users.findByUsername', async () => {
+        const row = await sql.get<UserRow>(byUsername, [name]);
         return row && toUser(row);
       });
     },

@@ -7,6 +7,7 @@ import type { ProcessedUpdates } from '../storage/processed-updates.js';
 import { isListed } from './access.js';
 import { mentionsBot, repliesToBot } from './addressed.js';
 import type { BotContext } from './context.js';
+import { createInOrder } from './in-order.js';
 
 export interface CreateBotDeps {
   config: Pick<Config, 'telegram' | 'allowedUsers'>;
@@ -31,10 +32,16 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   });
 
   // Long polling can deliver the last batch again after a restart; answering it twice costs tokens.
-  bot.use((ctx, next) => {
+  // In update order: a pool may answer the checks out of order, and the chats' queues follow them.
+  const inOrder = createInOrder<'updates'>();
+  bot.use(async (ctx, next) => {
     let isNew: boolean;
     try {
-      isNew = deps.processedUpdates.markProcessed(ctx.update.update_id);
+      isNew = await inOrder(
+        'updates',
+        deps.processedUpdates.markProcessed(ctx.update.update_id),
+        (fresh) => fresh,
+      );
     } catch (error) {
       // A database that cannot be written must not make the bot mute: the answer path says so itself.
       if (!(error instanceof StorageError)) throw error;

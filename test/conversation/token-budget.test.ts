@@ -10,7 +10,7 @@ const MONTH = Date.parse('2026-08-01T00:00:00Z');
 /** Usage as the repository would sum it: tokens per user since a time. */
 function usageOf(spent: Record<number, { today: number; month: number }>) {
   return {
-    totalsForPeriod(userId: number, since: number) {
+    async totalsForPeriod(userId: number, since: number) {
       const user = spent[userId] ?? { today: 0, month: 0 };
       return { tokens: since >= DAY ? user.today : user.month, requests: 1, unreportedRequests: 0 };
     },
@@ -37,16 +37,18 @@ describe('createTokenBudget', () => {
     ],
   };
 
-  it('allows spending up to the limit and refuses once it is reached, with the reset time', () => {
-    expect(budget(limits, { 2: { today: 999, month: 999 } }).check({ id: 2 })).toEqual({ allowed: true });
-    expect(budget(limits, { 2: { today: 1000, month: 1000 } }).check({ id: 2 })).toEqual({
+  it('allows spending up to the limit and refuses once it is reached, with the reset time', async () => {
+    expect(await budget(limits, { 2: { today: 999, month: 999 } }).check({ id: 2 })).toEqual({
+      allowed: true,
+    });
+    expect(await budget(limits, { 2: { today: 1000, month: 1000 } }).check({ id: 2 })).toEqual({
       allowed: false,
       period: 'day',
       limit: 1000,
       used: 1000,
       resetsAt: Date.parse('2026-08-14T00:00:00Z'),
     });
-    expect(budget(limits, { 2: { today: 10, month: 12_000 } }).check({ id: 2 })).toMatchObject({
+    expect(await budget(limits, { 2: { today: 10, month: 12_000 } }).check({ id: 2 })).toMatchObject({
       allowed: false,
       period: 'month',
       resetsAt: Date.parse('2026-09-01T00:00:00Z'),
@@ -54,15 +56,15 @@ describe('createTokenBudget', () => {
     expect(MONTH).toBeLessThan(DAY);
   });
 
-  it('applies per-user overrides by id or username and exempts admins', () => {
+  it('applies per-user overrides by id or username and exempts admins', async () => {
     const spent = {
       1: { today: 1e9, month: 1e9 },
       5: { today: 5000, month: 9000 },
       6: { today: 4000, month: 50_000 },
     };
-    expect(budget(limits, spent).check({ id: 1 })).toEqual({ allowed: true });
-    expect(budget(limits, spent).check({ id: 5 })).toEqual({ allowed: true });
-    expect(budget(limits, spent).check({ id: 6, username: 'Rich' })).toEqual({ allowed: true });
+    expect(await budget(limits, spent).check({ id: 1 })).toEqual({ allowed: true });
+    expect(await budget(limits, spent).check({ id: 5 })).toEqual({ allowed: true });
+    expect(await budget(limits, spent).check({ id: 6, username: 'Rich' })).toEqual({ allowed: true });
     expect(budget(limits, spent).limitsFor({ id: 6, username: 'rich' })).toEqual({
       daily: 5000,
       monthly: null,
@@ -70,8 +72,8 @@ describe('createTokenBudget', () => {
     expect(budget(limits, spent).limitsFor({ id: 5 })).toEqual({ daily: null, monthly: 10_000 });
   });
 
-  it('allows everything without limits', () => {
+  it('allows everything without limits', async () => {
     const none = { daily: null, monthly: null, overrides: [] };
-    expect(budget(none, { 2: { today: 1e9, month: 1e9 } }).check({ id: 2 })).toEqual({ allowed: true });
+    expect(await budget(none, { 2: { today: 1e9, month: 1e9 } }).check({ id: 2 })).toEqual({ allowed: true });
   });
 });

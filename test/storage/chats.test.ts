@@ -1,113 +1,122 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/storage/errors.js';
 import type { Storage } from '../../src/storage/storage.js';
-import { createTempWorkspace, createTestStorage, type TempWorkspace } from './temp-database.js';
+import { storeKinds, useTestStorage } from './test-stores.js';
 
-let ws: TempWorkspace;
 let storage: Storage;
 let clock: { now: number };
-beforeEach(() => {
-  ws = createTempWorkspace();
-  ({ storage, clock } = createTestStorage(ws));
-});
-afterEach(() => ws.cleanup());
+describe.each(storeKinds)('%s', (kind) => {
+  const t = useTestStorage(kind);
+  beforeEach(async () => {
+    ({ storage, clock } = t);
+  });
 
-describe('chat repository', () => {
-  it('creates a chat with default settings', () => {
-    expect(storage.chats.upsert({ id: -1001234567890, type: 'supergroup', title: 'Team' })).toEqual({
-      id: -1001234567890,
-      type: 'supergroup',
-      title: 'Team',
-      model: null,
-      systemPrompt: null,
-      showReasoning: true,
-      showToolCalls: true,
-      disabledToolSources: [],
-      headMessageId: null,
-      createdAt: clock.now,
-      updatedAt: clock.now,
+  describe('chat repository', () => {
+    it('creates a chat with default settings', async () => {
+      expect(await storage.chats.upsert({ id: -1001234567890, type: 'supergroup', title: 'Team' })).toEqual({
+        id: -1001234567890,
+        type: 'supergroup',
+        title: 'Team',
+        model: null,
+        systemPrompt: null,
+        showReasoning: true,
+        showToolCalls: true,
+        disabledToolSources: [],
+        headMessageId: null,
+        createdAt: clock.now,
+        updatedAt: clock.now,
+      });
+      expect((await storage.chats.get(-1001234567890))?.title).toBe('Team');
+      expect(await storage.chats.get(5)).toBeUndefined();
     });
-    expect(storage.chats.get(-1001234567890)?.title).toBe('Team');
-    expect(storage.chats.get(5)).toBeUndefined();
-  });
 
-  it('keeps the settings when the chat is upserted again', () => {
-    storage.chats.upsert({ id: -5, type: 'group', title: 'Old' });
-    storage.chats.setModel(-5, 'anthropic:claude-sonnet-4-5');
-    storage.chats.setSystemPrompt(-5, 'Be brief.');
-    storage.chats.setShowReasoning(-5, false);
-    clock.now += 10;
-    const chat = storage.chats.upsert({ id: -5, type: 'group', title: 'New' });
-    expect(chat).toMatchObject({
-      title: 'New',
-      model: 'anthropic:claude-sonnet-4-5',
-      systemPrompt: 'Be brief.',
-      showReasoning: false,
-      updatedAt: clock.now,
+    it('keeps the settings when the chat is upserted again', async () => {
+      await storage.chats.upsert({ id: -5, type: 'group', title: 'Old' });
+      await storage.chats.setModel(-5, 'anthropic:claude-sonnet-4-5');
+      await storage.chats.setSystemPrompt(-5, 'Be brief.');
+      await storage.chats.setShowReasoning(-5, false);
+      clock.now += 10;
+      const chat = await storage.chats.upsert({ id: -5, type: 'group', title: 'New' });
+      expect(chat).toMatchObject({
+        title: 'New',
+        model: 'anthropic:claude-sonnet-4-5',
+        systemPrompt: 'Be brief.',
+        showReasoning: false,
+        updatedAt: clock.now,
+      });
     });
-  });
 
-  it('sets and clears settings, reporting unknown chats', () => {
-    storage.chats.upsert({ id: 7, type: 'private' });
-    expect(storage.chats.setModel(7, 'openai:gpt-5')).toBe(true);
-    expect(storage.chats.get(7)?.model).toBe('openai:gpt-5');
-    expect(storage.chats.setModel(7, null)).toBe(true);
-    expect(storage.chats.get(7)?.model).toBeNull();
-    expect(storage.chats.setSystemPrompt(7, null)).toBe(true);
-    expect(storage.chats.setShowReasoning(7, false)).toBe(true);
-    expect(storage.chats.get(7)?.showReasoning).toBe(false);
-    expect(storage.chats.setShowReasoning(7, true)).toBe(true);
-    expect(storage.chats.get(7)?.showReasoning).toBe(true);
-    expect(storage.chats.setModel(8, 'openai:gpt-5')).toBe(false);
-  });
-
-  it('stores the tool record setting and per-source switches', () => {
-    storage.chats.upsert({ id: 7, type: 'private' });
-    expect(storage.chats.setShowToolCalls(7, false)).toBe(true);
-    expect(storage.chats.get(7)?.showToolCalls).toBe(false);
-    expect(storage.chats.setToolSourceEnabled(7, 'web', false)).toBe(true);
-    expect(storage.chats.setToolSourceEnabled(7, 'builtin', false)).toBe(true);
-    // Switching off twice keeps one entry; quotes and the like are stored as they are.
-    expect(storage.chats.setToolSourceEnabled(7, 'web', false)).toBe(true);
-    expect(storage.chats.setToolSourceEnabled(7, 'o"dd', false)).toBe(true);
-    expect(storage.chats.get(7)?.disabledToolSources).toEqual(['builtin', 'o"dd', 'web']);
-    expect(storage.chats.setToolSourceEnabled(7, 'web', true)).toBe(true);
-    expect(storage.chats.setToolSourceEnabled(7, 'nothing', true)).toBe(true);
-    expect(storage.chats.get(7)?.disabledToolSources).toEqual(['builtin', 'o"dd']);
-    expect(storage.chats.get(7)?.showToolCalls).toBe(false);
-    expect(storage.chats.setToolSourceEnabled(8, 'web', false)).toBe(false);
-  });
-
-  it('rejects junk the schema keeps out', () => {
-    storage.chats.upsert({ id: 7, type: 'private' });
-    expect(() => storage.chats.setModel(7, 'gpt-5')).toThrow(StorageError); // no provider prefix
-    expect(() => storage.chats.upsert({ id: 8, type: 'bogus' as 'private' })).toThrow(
-      expect.objectContaining({ kind: 'constraint' }),
-    );
-  });
-
-  it('moves the head, clears it for /new, and refuses a message of another chat', () => {
-    storage.chats.upsert({ id: 1, type: 'private' });
-    storage.chats.upsert({ id: 2, type: 'private' });
-    const inChat2 = storage.messages.insertUserMessage({
-      chatId: 2,
-      userId: null,
-      parentId: null,
-      content: 'hi',
-      telegramMessageIds: [1],
+    it('sets and clears settings, reporting unknown chats', async () => {
+      await storage.chats.upsert({ id: 7, type: 'private' });
+      expect(await storage.chats.setModel(7, 'openai:gpt-5')).toBe(true);
+      expect((await storage.chats.get(7))?.model).toBe('openai:gpt-5');
+      expect(await storage.chats.setModel(7, null)).toBe(true);
+      expect((await storage.chats.get(7))?.model).toBeNull();
+      expect(await storage.chats.setSystemPrompt(7, null)).toBe(true);
+      expect(await storage.chats.setShowReasoning(7, false)).toBe(true);
+      expect((await storage.chats.get(7))?.showReasoning).toBe(false);
+      expect(await storage.chats.setShowReasoning(7, true)).toBe(true);
+      expect((await storage.chats.get(7))?.showReasoning).toBe(true);
+      expect(await storage.chats.setModel(8, 'openai:gpt-5')).toBe(false);
     });
-    const inChat1 = storage.messages.insertUserMessage({
-      chatId: 1,
-      userId: null,
-      parentId: null,
-      content: 'hi',
-      telegramMessageIds: [1],
+
+    it('stores the tool record setting and per-source switches', async () => {
+      await storage.chats.upsert({ id: 7, type: 'private' });
+      expect(await storage.chats.setShowToolCalls(7, false)).toBe(true);
+      expect((await storage.chats.get(7))?.showToolCalls).toBe(false);
+      expect(await storage.chats.setToolSourceEnabled(7, 'web', false)).toBe(true);
+      expect(await storage.chats.setToolSourceEnabled(7, 'builtin', false)).toBe(true);
+      // Switching off twice keeps one entry; quotes and the like are stored as they are.
+      expect(await storage.chats.setToolSourceEnabled(7, 'web', false)).toBe(true);
+      expect(await storage.chats.setToolSourceEnabled(7, 'o"dd', false)).toBe(true);
+      expect((await storage.chats.get(7))?.disabledToolSources).toEqual(['builtin', 'o"dd', 'web']);
+      expect(await storage.chats.setToolSourceEnabled(7, 'web', true)).toBe(true);
+      expect(await storage.chats.setToolSourceEnabled(7, 'nothing', true)).toBe(true);
+      expect((await storage.chats.get(7))?.disabledToolSources).toEqual(['builtin', 'o"dd']);
+      expect((await storage.chats.get(7))?.showToolCalls).toBe(false);
+      expect(await storage.chats.setToolSourceEnabled(8, 'web', false)).toBe(false);
     });
-    expect(storage.chats.setHead(1, inChat1)).toBe(true);
-    expect(storage.chats.get(1)?.headMessageId).toBe(inChat1);
-    expect(() => storage.chats.setHead(1, inChat2)).toThrow(expect.objectContaining({ kind: 'constraint' }));
-    expect(() => storage.chats.setHead(1, 999)).toThrow(StorageError); // no such message
-    expect(storage.chats.setHead(1, null)).toBe(true);
-    expect(storage.chats.get(1)?.headMessageId).toBeNull();
+
+    it('switches of different sources pressed at once all count', async () => {
+      await storage.chats.upsert({ id: 9, type: 'private' });
+      const sources = ['a', 'b', 'c', 'd', 'e'];
+      await Promise.all(sources.map((source) => storage.chats.setToolSourceEnabled(9, source, false)));
+      expect((await storage.chats.get(9))?.disabledToolSources).toEqual(sources);
+    });
+
+    it('rejects junk the schema keeps out', async () => {
+      await storage.chats.upsert({ id: 7, type: 'private' });
+      await expect(storage.chats.setModel(7, 'gpt-5')).rejects.toThrow(StorageError); // no provider prefix
+      await expect(storage.chats.upsert({ id: 8, type: 'bogus' as 'private' })).rejects.toThrow(
+        expect.objectContaining({ kind: 'constraint' }),
+      );
+    });
+
+    it('moves the head, clears it for /new, and refuses a message of another chat', async () => {
+      await storage.chats.upsert({ id: 1, type: 'private' });
+      await storage.chats.upsert({ id: 2, type: 'private' });
+      const inChat2 = await storage.messages.insertUserMessage({
+        chatId: 2,
+        userId: null,
+        parentId: null,
+        content: 'hi',
+        telegramMessageIds: [1],
+      });
+      const inChat1 = await storage.messages.insertUserMessage({
+        chatId: 1,
+        userId: null,
+        parentId: null,
+        content: 'hi',
+        telegramMessageIds: [1],
+      });
+      expect(await storage.chats.setHead(1, inChat1)).toBe(true);
+      expect((await storage.chats.get(1))?.headMessageId).toBe(inChat1);
+      await expect(storage.chats.setHead(1, inChat2)).rejects.toThrow(
+        expect.objectContaining({ kind: 'constraint' }),
+      );
+      await expect(storage.chats.setHead(1, 999)).rejects.toThrow(StorageError); // no such message
+      expect(await storage.chats.setHead(1, null)).toBe(true);
+      expect((await storage.chats.get(1))?.headMessageId).toBeNull();
+    });
   });
 });

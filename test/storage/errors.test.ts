@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatRepository } from '../../src/storage/chats.js';
 import { classifySqliteError, StorageError, storageFailureKind } from '../../src/storage/errors.js';
-import { createMessageRepository } from '../../src/storage/messages.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { createStorage } from '../../src/storage/storage.js';
 import { createUserRepository } from '../../src/storage/users.js';
 import { createTempWorkspace, type TempWorkspace } from './temp-database.js';
@@ -65,42 +65,44 @@ describe('classifySqliteError', () => {
 });
 
 describe('a database that cannot be written', () => {
-  it('raises read-only StorageErrors from the repositories (a read-only connection works as root too)', () => {
+  it('raises read-only StorageErrors from the repositories (a read-only connection works as root too)', async () => {
     const path = join(ws.dir, 'ro.db');
-    const writable = ws.open('ro.db');
-    createChatRepository(writable).upsert({ id: 1, type: 'private' });
-    const readonly = ws.track(new BetterSqlite3(path, { readonly: true }));
+    const writable = createSqliteStore(ws.open('ro.db'));
+    await createChatRepository(writable).upsert({ id: 1, type: 'private' });
+    const readonly = createSqliteStore(ws.track(new BetterSqlite3(path, { readonly: true })));
     const chats = createChatRepository(readonly);
-    expect(chats.get(1)).toMatchObject({ id: 1 }); // reads still work
+    expect(await chats.get(1)).toMatchObject({ id: 1 }); // reads still work
 
     let caught: unknown;
     try {
-      createUserRepository(readonly).upsert({ id: 7, firstName: 'Ann' });
+      await createUserRepository(readonly).upsert({ id: 7, firstName: 'Ann' });
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeInstanceOf(StorageError);
     expect(caught).toMatchObject({ kind: 'read-only', operation: 'users.upsert' });
     expect((caught as StorageError).code).toMatch(/^SQLITE_READONLY/);
-    expect(() => chats.setModel(1, 'openai:gpt-5')).toThrow(expect.objectContaining({ kind: 'read-only' }));
-    expect(chats.get(1)?.model).toBeNull();
+    await expect(chats.setModel(1, 'openai:gpt-5')).rejects.toThrow(
+      expect.objectContaining({ kind: 'read-only' }),
+    );
+    expect((await chats.get(1))?.model).toBeNull();
   });
 
-  it('raises disk-full and leaves nothing half-written when the database hits its size limit', () => {
+  it('raises disk-full and leaves nothing half-written when the database hits its size limit', async () => {
     const db = ws.open('full.db');
-    const storage = createStorage(db, { now: () => 1000 });
-    storage.chats.upsert({ id: 1, type: 'private' });
-    storage.users.upsert({ id: 2 });
+    const store = createSqliteStore(db);
+    const storage = createStorage(store, { now: () => 1000 });
+    await storage.chats.upsert({ id: 1, type: 'private' });
+    await storage.users.upsert({ id: 2 });
     // A page limit stands in for a full disk: SQLite reports both as SQLITE_FULL.
     const pages = db.pragma('page_count', { simple: true }) as number;
     db.pragma(`max_page_count = ${pages + 2}`);
-    const messages = createMessageRepository(db);
     let inserted = 0;
     let caught: unknown;
     try {
-      storage.transaction(() => {
+      await storage.transaction(async (tx) => {
         for (let i = 0; i < 1000; i++) {
-          messages.insertUserMessage({
+          await tx.messages.insertUserMessage({
             chatId: 1,
             userId: 2,
             parentId: null,

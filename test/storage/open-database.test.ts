@@ -41,7 +41,7 @@ describe('openDatabase', () => {
   });
 
   it('finds the repository migrations from its own location', () => {
-    expect(defaultMigrationsDir.replaceAll('\\', '/')).toMatch(/\/migrations\/?$/);
+    expect(defaultMigrationsDir.replaceAll('\\', '/')).toMatch(/\/migrations\/sqlite\/?$/);
     expect(existsSync(join(defaultMigrationsDir, '001_init.sql'))).toBe(true);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { type OpenDatabaseOptions, openDatabase } from '../../src/storage/open-database.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { createStorage, type Storage } from '../../src/storage/storage.js';
 
 /** A temp folder that the test's `cleanup()` removes with everything opened in it. */
@@ -39,6 +40,6 @@ export function createTempWorkspace(): TempWorkspace {
 /** A migrated database with a controllable clock, plus a chat and a user to hang rows on. */
 export function createTestStorage(workspace: TempWorkspace): { storage: Storage; clock: { now: number } } {
   const clock = { now: 1_700_000_000_000 };
-  const storage = createStorage(workspace.open(), { now: () => clock.now });
+  const storage = createStorage(createSqliteStore(workspace.open()), { now: () => clock.now });
   return { storage, clock };
 }

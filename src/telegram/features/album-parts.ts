@@ -13,6 +13,13 @@ export interface AlbumParts {
   hold(question: Question): void;
   /** The held parts of this question's album (removed), oldest first. */
   take(question: Question): Question[];
+  /**
+   * Marks this question's album as on its way to the intake (its token budget is read first); call
+   * the returned function once it is there. Parts arriving meanwhile wait for it (see `claimed`).
+   */
+  claim(question: Question): () => void;
+  /** While the album's addressed part is on its way: resolves when it has reached the intake. */
+  claimed(question: Question): Promise<void> | undefined;
 }
 
 interface Held {
@@ -27,6 +34,7 @@ interface Held {
 export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts {
   const holdMs = options.holdMs ?? ALBUM_PART_HOLD_MS;
   const held = new Map<string, Held>();
+  const claims = new Map<string, Promise<void>>();
   const keyOf = (question: Question) => `${question.chat.id}:${question.mediaGroupId ?? ''}`;
 
   const drop = (key: string) => {
@@ -60,6 +68,22 @@ export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts 
       const parts = held.get(key)?.parts ?? [];
       drop(key);
       return parts;
+    },
+    claim(question) {
+      if (question.mediaGroupId === undefined) return () => {};
+      const key = keyOf(question);
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      claims.set(key, arrived);
+      return () => {
+        if (claims.get(key) === arrived) claims.delete(key);
+        release();
+      };
+    },
+    claimed(question) {
+      return question.mediaGroupId === undefined ? undefined : claims.get(keyOf(question));
     },
   };
 }

@@ -11,13 +11,13 @@ import { toQuestion } from '../to-question.js';
  * mention the bot or reply to it, so the bot does not answer every line of a conversation.
  */
 export function createChatFeature(deps: {
-  submit(question: Question, ctx: BotContext): void;
+  submit(question: Question, ctx: BotContext): Promise<void>;
   /** The next part of a split text from the same user, addressed or not (see QuestionIntake). */
   continueText(question: Question): boolean;
   /** For a reply to a picture: its attachment, and the answer when the chat's model cannot see. */
   pictures?: {
     replied(message: Message): Attachment | undefined;
-    refusal(ctx: BotContext, attachments: readonly Attachment[]): string | undefined;
+    refusal(ctx: BotContext, attachments: readonly Attachment[]): Promise<string | undefined>;
   };
 }) {
   const feature = new Composer<BotContext>();
@@ -39,7 +39,7 @@ export function createChatFeature(deps: {
     const picture =
       message.reply_to_message?.from?.id === ctx.me.id ? undefined : deps.pictures?.replied(message);
     if (picture !== undefined) {
-      const refusal = deps.pictures?.refusal(ctx, [picture]);
+      const refusal = await deps.pictures?.refusal(ctx, [picture]);
       if (refusal !== undefined) {
         await ctx.reply(refusal, {
           reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
@@ -48,7 +48,7 @@ export function createChatFeature(deps: {
       }
       question.attachments = [picture];
     }
-    deps.submit(question, ctx);
+    await deps.submit(question, ctx);
   });
   return feature;
 }

@@ -37,7 +37,7 @@ export interface FeatureDeps {
 }
 
 /** The chat's stored settings, creating the row on first contact (settings writes need it). */
-export function ensureChat(storage: Storage, chat: Chat): ChatRecord {
+export function ensureChat(storage: Storage, chat: Chat): Promise<ChatRecord> {
   return storage.chats.upsert({
     id: chat.id,
     type: chat.type,

@@ -11,6 +11,7 @@ import type { Storage } from '../../storage/storage.js';
 import type { ToolSource } from '../../tools/types.js';
 import { isListed } from '../access.js';
 import type { BotContext } from '../context.js';
+import { createInOrder } from '../in-order.js';
 import { createChatFeature } from './chat.js';
 import { registerCommandMenus } from './command-list.js';
 import type { FeatureConfig, FeatureDeps } from './feature-deps.js';
@@ -83,9 +84,15 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     now,
   };
 
+  // The budget is read from the database: keep each chat's questions in the order they came.
+  const inOrder = createInOrder<number>();
   /** A question that passed its feature's checks: the token budget, then the intake. */
-  function submitAsked(question: Question, ctx: BotContext): void {
-    const verdict = budget.check(question.user);
+  function submitAsked(question: Question, ctx: BotContext): Promise<void> {
+    return inOrder(question.chat.id, budget.check(question.user), (verdict) =>
+      actOnBudget(verdict, question, ctx),
+    );
+  }
+  function actOnBudget(verdict: BudgetVerdict, question: Question, ctx: BotContext): void {
     if (!verdict.allowed) {
       ctx.log.info({ period: verdict.period, used: verdict.used, limit: verdict.limit }, 'over budget');
       void ctx

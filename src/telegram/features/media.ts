@@ -13,7 +13,7 @@ import { effectiveModel, ensureChat, type FeatureDeps } from './feature-deps.js'
 
 export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
   config: FeatureDeps['config'];
-  submit(question: Question, ctx: BotContext): void;
+  submit(question: Question, ctx: BotContext): Promise<void>;
   continueText(question: Question): boolean;
   /** Group album parts waiting for the part that addresses the bot (default: a new store). */
   albums?: AlbumParts;
@@ -56,6 +56,9 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
       if (!isPrivate && !mentionsBot(ctx) && !repliesToBot(ctx)) {
         if (question.mediaGroupId === undefined) return next();
         // The rest of an album whose addressed part came first; else it waits for that part.
+        // Its addressed part may still be on its way to the intake (a budget read): join it there.
+        const onItsWay = albums.claimed(question);
+        if (onItsWay) await onItsWay;
         if (!deps.continueText(question)) albums.hold(question);
         return;
       }
@@ -67,10 +70,16 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
       if (found.attachment.kind === 'audio' && !config.media.transcription)
         return void (await reply(NO_TRANSCRIPTION));
       const asked = isPrivate ? question : joinAlbum(question, albums.take(question));
-      const blind =
-        pictureRefusal(deps, ctx, asked.attachments ?? []) ?? tooLargeForModel(deps, ctx, message);
-      if (blind !== undefined) return void (await reply(blind));
-      deps.submit(asked, ctx);
+      const arrived = isPrivate ? () => {} : albums.claim(asked);
+      try {
+        const blind =
+          (await pictureRefusal(deps, ctx, asked.attachments ?? [])) ??
+          (await tooLargeForModel(deps, ctx, message));
+        if (blind !== undefined) return void (await reply(blind));
+        await deps.submit(asked, ctx);
+      } finally {
+        arrived();
+      }
     },
   );
   return feature;
@@ -139,14 +148,14 @@ function audioOf(message: Message): { file_id: string; file_size?: number; fileN
 }
 
 /** The answer for pictures sent while the chat's model cannot see; undefined when it can. */
-export function pictureRefusal(
+export async function pictureRefusal(
   deps: Pick<MediaFeatureDeps, 'config' | 'storage'>,
   ctx: BotContext,
   attachments: readonly Attachment[],
-): string | undefined {
+): Promise<string | undefined> {
   const pictures = attachments.filter((a) => a.kind === 'image' || isImageDocument(a));
   if (pictures.length === 0 || ctx.chat === undefined) return undefined;
-  const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat));
+  const model = effectiveModel(deps.config, await ensureChat(deps.storage, ctx.chat));
   return deps.config.media.textOnlyModels.has(model.id) ? cannotSee(model.id, deps.config) : undefined;
 }
 
@@ -157,15 +166,15 @@ export const ANTHROPIC_IMAGE_LIMIT_BYTES = 5 * 1024 * 1024;
  * A picture sent as a file keeps its full size (a photo is shrunk by Telegram): one too large for
  * the chat's model is refused here, with the way round, rather than by the provider.
  */
-function tooLargeForModel(
+async function tooLargeForModel(
   deps: Pick<MediaFeatureDeps, 'config' | 'storage'>,
   ctx: BotContext,
   message: Message,
-): string | undefined {
+): Promise<string | undefined> {
   const document = message.document;
   if (document === undefined || (document.file_size ?? 0) <= ANTHROPIC_IMAGE_LIMIT_BYTES) return undefined;
   if (classifyDocument(document.file_name ?? '', document.mime_type).kind !== 'image') return undefined;
-  const model = effectiveModel(deps.config, ensureChat(deps.storage, ctx.chat as Message['chat']));
+  const model = effectiveModel(deps.config, await ensureChat(deps.storage, ctx.chat as Message['chat']));
   const protocol = deps.config.providers.find((provider) => provider.name === model.provider)?.protocol;
   if (protocol !== 'anthropic') return undefined;
   return `🖼 That picture is over 5 MB, more than ${model.id} takes. Send it as a photo instead (Telegram makes it smaller), or a smaller file.`;

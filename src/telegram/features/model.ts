@@ -19,7 +19,7 @@ export function createModelFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
 
   feature.command('model', async (ctx) => {
-    const chat = ensureChat(storage, ctx.chat);
+    const chat = await ensureChat(storage, ctx.chat);
     const wanted = ctx.match.trim();
     if (wanted === '') {
       const view = modelView(config.models, effectiveModel(config, chat));
@@ -37,7 +37,7 @@ export function createModelFeature(deps: FeatureDeps) {
       await ctx.reply(text.text, { entities: text.entities });
       return;
     }
-    storage.chats.setModel(chat.id, model.id);
+    await storage.chats.setModel(chat.id, model.id);
     ctx.log.info({ model: model.id }, 'model chosen');
     const text = formattedText().plain('Model: ').bold(model.id).plain('. The next answer comes from it.');
     await ctx.reply(text.text, { entities: text.entities });
@@ -51,10 +51,10 @@ export function createModelFeature(deps: FeatureDeps) {
       await ctx.answerCallbackQuery({ text: 'That model is not available. Send /model to see the list.' });
       return;
     }
-    const chat = ensureChat(storage, message.chat);
+    const chat = await ensureChat(storage, message.chat);
     const unchanged = effectiveModel(config, chat).id === model.id;
     // Stored even when unchanged: an explicit choice outlives a later change of DEFAULT_MODEL.
-    storage.chats.setModel(chat.id, model.id);
+    await storage.chats.setModel(chat.id, model.id);
     if (unchanged) {
       await ctx.answerCallbackQuery({ text: `Already using ${model.id}.` });
       return;

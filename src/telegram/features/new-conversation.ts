@@ -9,10 +9,10 @@ import { ensureChat, type FeatureDeps } from './feature-deps.js';
 export function createNewConversationFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
   feature.command(['new', 'reset'], async (ctx) => {
-    const chat = ensureChat(deps.storage, ctx.chat);
+    const chat = await ensureChat(deps.storage, ctx.chat);
     // In the chat's turn: questions sent before /new still continue the old conversation.
     void deps.queue.enqueue(chat.id, async () => {
-      deps.storage.chats.setHead(chat.id, null);
+      await deps.storage.chats.setHead(chat.id, null);
       ctx.log.info('new conversation');
     });
     await ctx.reply(

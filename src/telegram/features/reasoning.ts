@@ -9,11 +9,11 @@ const OFF = new Set(['off', 'hide', 'no', '0', 'false']);
 export function createReasoningFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
   feature.command('reasoning', async (ctx) => {
-    const chat = ensureChat(deps.storage, ctx.chat);
+    const chat = await ensureChat(deps.storage, ctx.chat);
     const choice = ctx.match.trim().toLowerCase();
     if (ON.has(choice) || OFF.has(choice)) {
       const show = ON.has(choice);
-      deps.storage.chats.setShowReasoning(chat.id, show);
+      await deps.storage.chats.setShowReasoning(chat.id, show);
       await ctx.reply(
         show
           ? 'Reasoning on: models that think aloud show it while they work, collapsed above the answer.'

@@ -12,7 +12,7 @@ export function createStartHelpFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
 
   feature.command('start', async (ctx) => {
-    const chat = ensureChat(deps.storage, ctx.chat);
+    const chat = await ensureChat(deps.storage, ctx.chat);
     const name = ctx.from?.first_name;
     const text = formattedText()
       .plain(`👋 Hi${name ? ` ${name}` : ''}! I answer with a large language model and show the answer `)

@@ -18,11 +18,15 @@ export function createStatsFeature(deps: FeatureDeps) {
     }
     const now = deps.now();
     const usage = deps.storage.usage;
-    const periods = [
+    const periods = [];
+    for (const period of [
       { title: 'Today', since: deps.calendar.startOfDay(now) },
       { title: 'This month', since: deps.calendar.startOfMonth(now) },
       { title: 'All time', since: undefined },
-    ].map((period) => ({ ...period, totals: usage.allUsersTotals(period.since) }));
+    ]) {
+      periods.push({ ...period, totals: await usage.allUsersTotals(period.since) });
+    }
+    const top = await usage.topUsers(periods[1]?.since, TOP_USERS);
 
     const overview = layout([
       ['', 'users', 'requests', 'tokens', 'cost'],
@@ -34,7 +38,6 @@ export function createStatsFeature(deps: FeatureDeps) {
         periodCost(deps, totals),
       ]),
     ]);
-    const month = periods[1]?.since;
     const models = renderUsageTable(
       periods.map(({ title, totals }) => ({ title, byModel: totals.byModel })),
       deps.config.prices,
@@ -46,7 +49,7 @@ export function createStatsFeature(deps: FeatureDeps) {
       .plain('\n')
       .bold('Top users this month')
       .plain('\n')
-      .pre(topUsers(usage.topUsers(month, TOP_USERS)))
+      .pre(topUsers(top))
       .plain('\n')
       .bold('By model')
       .plain('\n')

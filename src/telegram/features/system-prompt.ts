@@ -7,10 +7,10 @@ import { formattedText } from './formatted-text.js';
 export function createSystemPromptFeature(deps: FeatureDeps) {
   const feature = new Composer<BotContext>();
   feature.command('system', async (ctx) => {
-    const chat = ensureChat(deps.storage, ctx.chat);
+    const chat = await ensureChat(deps.storage, ctx.chat);
     const prompt = ctx.match.trim();
     if (prompt === '') {
-      deps.storage.chats.setSystemPrompt(chat.id, null);
+      await deps.storage.chats.setSystemPrompt(chat.id, null);
       const text = formattedText()
         .plain('System prompt reset to the default:\n')
         .italic(deps.config.systemPrompt)
@@ -18,7 +18,7 @@ export function createSystemPromptFeature(deps: FeatureDeps) {
       await ctx.reply(text.text, { entities: text.entities });
       return;
     }
-    deps.storage.chats.setSystemPrompt(chat.id, prompt);
+    await deps.storage.chats.setSystemPrompt(chat.id, prompt);
     ctx.log.info({ length: prompt.length }, 'system prompt set');
     const text = formattedText()
       .plain('System prompt set for this chat:\n')

@@ -30,11 +30,11 @@ export function createToolsFeature(deps: ToolsFeatureDeps) {
   const feature = new Composer<BotContext>();
 
   feature.command('tools', async (ctx) => {
-    const chat = ensureChat(storage, ctx.chat);
+    const chat = await ensureChat(storage, ctx.chat);
     const choice = ctx.match.trim().toLowerCase();
     if (SHOW.has(choice) || HIDE.has(choice)) {
       const show = SHOW.has(choice);
-      storage.chats.setShowToolCalls(chat.id, show);
+      await storage.chats.setShowToolCalls(chat.id, show);
       await ctx.reply(
         show
           ? 'Tool calls shown: answers open with a collapsed list of the tools they called.'
@@ -58,11 +58,11 @@ export function createToolsFeature(deps: ToolsFeatureDeps) {
       await ctx.answerCallbackQuery({ text: 'Send /tools to see the tools.' });
       return;
     }
-    const chat = ensureChat(storage, message.chat);
+    const chat = await ensureChat(storage, message.chat);
     let answer: string;
     if (data === RECORD_CALLBACK) {
       const show = !chat.showToolCalls;
-      storage.chats.setShowToolCalls(chat.id, show);
+      await storage.chats.setShowToolCalls(chat.id, show);
       answer = show ? 'Tool calls shown above answers.' : 'Tool calls hidden.';
     } else {
       const name = data.startsWith(SOURCE_CALLBACK) ? data.slice(SOURCE_CALLBACK.length) : '';
@@ -72,12 +72,12 @@ export function createToolsFeature(deps: ToolsFeatureDeps) {
         return;
       }
       const enable = chat.disabledToolSources.includes(name);
-      storage.chats.setToolSourceEnabled(chat.id, name, enable);
+      await storage.chats.setToolSourceEnabled(chat.id, name, enable);
       ctx.log.info({ source: name, enabled: enable }, 'tool source switched');
       answer = `${sourceLabel(name)}: ${enable ? 'on' : 'off'} in this chat.`;
     }
     await ctx.answerCallbackQuery({ text: answer });
-    const view = toolsView(deps, storage.chats.get(chat.id) ?? chat, ctx.from);
+    const view = toolsView(deps, (await storage.chats.get(chat.id)) ?? chat, ctx.from);
     try {
       await ctx.editMessageText(view.text, { reply_markup: view.keyboard });
     } catch (error) {

@@ -12,16 +12,18 @@ export function createUsageFeature(deps: FeatureDeps) {
     if (!user) return;
     const now = deps.now();
     const usage = deps.storage.usage;
-    const allTime = usage.totalsByModel(user.id);
+    const allTime = await usage.totalsByModel(user.id);
     if (allTime.length === 0) {
-      const notes = limitNotes(deps, user);
+      const notes = await limitNotes(deps, user);
       await ctx.reply(['No usage yet: ask me something first.', ...notes].join('\n'));
       return;
     }
+    const today = await usage.totalsByModel(user.id, deps.calendar.startOfDay(now));
+    const month = await usage.totalsByModel(user.id, deps.calendar.startOfMonth(now));
     const { table, unreported, costShown } = renderUsageTable(
       [
-        { title: 'Today', byModel: usage.totalsByModel(user.id, deps.calendar.startOfDay(now)) },
-        { title: 'This month', byModel: usage.totalsByModel(user.id, deps.calendar.startOfMonth(now)) },
+        { title: 'Today', byModel: today },
+        { title: 'This month', byModel: month },
         { title: 'All time', byModel: allTime },
       ],
       deps.config.prices,
@@ -33,7 +35,7 @@ export function createUsageFeature(deps: FeatureDeps) {
       ...(unreported > 0
         ? [`${unreported} request(s) got no usage report from the provider; their tokens are not counted.`]
         : []),
-      ...limitNotes(deps, user),
+      ...(await limitNotes(deps, user)),
     ];
     text.plain(`\n${notes.join('\n')}`);
     await ctx.reply(text.text, { entities: text.entities });
@@ -41,17 +43,17 @@ export function createUsageFeature(deps: FeatureDeps) {
   return feature;
 }
 
-function limitNotes(deps: FeatureDeps, user: { id: number; username?: string }): string[] {
+async function limitNotes(deps: FeatureDeps, user: { id: number; username?: string }): Promise<string[]> {
   if (deps.isAdmin(user)) return [];
   const limits = deps.budget.limitsFor(user);
   const now = deps.now();
   const notes: string[] = [];
   if (limits.daily !== null) {
-    const used = deps.storage.usage.totalsForPeriod(user.id, deps.calendar.startOfDay(now)).tokens;
+    const used = (await deps.storage.usage.totalsForPeriod(user.id, deps.calendar.startOfDay(now))).tokens;
     notes.push(`Daily limit: ${formatTokens(used)} of ${formatTokens(limits.daily)} tokens used.`);
   }
   if (limits.monthly !== null) {
-    const used = deps.storage.usage.totalsForPeriod(user.id, deps.calendar.startOfMonth(now)).tokens;
+    const used = (await deps.storage.usage.totalsForPeriod(user.id, deps.calendar.startOfMonth(now))).tokens;
     notes.push(`Monthly limit: ${formatTokens(used)} of ${formatTokens(limits.monthly)} tokens used.`);
   }
   return notes;
