@@ -1,0 +1,22 @@
+import { Redis } from 'ioredis';
+
+/**
+ * A Redis connection for the rate budget: a command fails at once while Redis is away (no offline
+ * queue, no retries per request), because a write waiting on Redis would stall every answer, and the
+ * failover budget has a local answer ready. Reconnection goes on in the background.
+ * Resolves once connected or once the first attempt failed. Connection errors are swallowed here: the failover budget logs the loss once, not each retry.
+ */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+  });
+  redis.on('error', () => {});
+  // Waiting for the first connection lets a healthy start begin on the shared budget; a failed one
+  // starts on the local share and reconnects in the background.
+  await redis.connect().catch(() => {});
+  return redis;
+}

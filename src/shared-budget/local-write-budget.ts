@@ -1,0 +1,38 @@
+import {
+  createSlidingWindow,
+  type SlidingWindow,
+  slidingWindowWaitMs,
+} from '../streaming/delivery/write-pacer.js';
+import type { WriteLimits, WriteTarget, WriteWait } from './write-limits.js';
+
+/** The same windows as the Redis budget, in this process only: the fallback while Redis is away. */
+export function createLocalWriteBudget(
+  limits: WriteLimits,
+  now: () => number = Date.now,
+): { claim(target: WriteTarget | undefined): WriteWait } {
+  const bot = limits.bot.map((spec) => createSlidingWindow(spec.limit, spec.windowMs));
+  const chats = new Map<number, SlidingWindow[]>();
+  const waitOf = (windows: SlidingWindow[], at: number) =>
+    windows.reduce((wait, window) => Math.max(wait, slidingWindowWaitMs(window, at)), 0);
+
+  return {
+    claim(target) {
+      const at = now();
+      let chat: SlidingWindow[] = [];
+      if (target) {
+        chat =
+          chats.get(target.chatId) ??
+          limits[target.kind].map((spec) => createSlidingWindow(spec.limit, spec.windowMs));
+        chats.set(target.chatId, chat);
+      }
+      const wait = { botWaitMs: waitOf(bot, at), chatWaitMs: waitOf(chat, at) };
+      if (wait.botWaitMs > 0 || wait.chatWaitMs > 0) return wait;
+      for (const window of [...bot, ...chat]) window.times.push(at);
+      // Forget chats whose windows emptied, so a long-running fallback does not grow without bound.
+      if (chats.size > 1024)
+        for (const [id, windows] of chats)
+          if (waitOf(windows, at) === 0 && windows.every((w) => w.times.length === 0)) chats.delete(id);
+      return wait;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * One Lua script decides and records a write for every instance of the bot, atomically in Redis, so
+ * two instances can never both take the last place in a window. Why a script and not Bottleneck's
+ * Redis clustering: Bottleneck refills a reservoir, which lets up to twice the limit land inside one
+ * sliding second; Telegram may count strictly, so the windows here are true sliding windows.
+ *
+ * The clock is Redis's own (`TIME`): instances on different machines disagree about the time, the
+ * one Redis they share does not.
+ *
+ * KEYS: first the bot-wide window, then the chat's windows (0, 1 or 2), then hold keys (a 429's
+ *   `retry_after`, as a key with a time to live).
+ * ARGV: [windowCount, chatWindowCount, member, (limit, windowMs) per window...]
+ * Returns `{botWaitMs, chatWaitMs}` as a two-element array: both 0 means the write was recorded and
+ * may go now. A chat wait alone lets the caller try another chat's call meanwhile.
+ */
+export const SLIDING_WINDOW_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local windows = tonumber(ARGV[1])
+local chatWindows = tonumber(ARGV[2])
+local botWait, chatWait = 0, 0
+local function waitOf(index)
+  local limit = tonumber(ARGV[2 + 2 * index])
+  local span = tonumber(ARGV[3 + 2 * index])
+  redis.call('ZREMRANGEBYSCORE', KEYS[index], '-inf', now - span)
+  local count = redis.call('ZCARD', KEYS[index])
+  if count < limit then return 0 end
+  local edge = redis.call('ZRANGE', KEYS[index], count - limit, count - limit, 'WITHSCORES')
+  return math.max(1, tonumber(edge[2]) + span - now)
+end
+for index = 1, windows do
+  local wait = waitOf(index)
+  if index <= windows - chatWindows then botWait = math.max(botWait, wait) else chatWait = math.max(chatWait, wait) end
+end
+for index = windows + 1, #KEYS do
+  local ttl = redis.call('PTTL', KEYS[index])
+  if ttl > 0 then
+    if index == windows + 1 then botWait = math.max(botWait, ttl) else chatWait = math.max(chatWait, ttl) end
+  end
+end
+if botWait > 0 or chatWait > 0 then return {botWait, chatWait} end
+for index = 1, windows do
+  redis.call('ZADD', KEYS[index], now, now .. ':' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[index], tonumber(ARGV[3 + 2 * index]))
+end
+return {0, 0}
+`;
+
+/** Sets a hold unless a longer one is already set: holds only ever grow until they expire. */
+export const HOLD_SCRIPT = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 0
+`;
