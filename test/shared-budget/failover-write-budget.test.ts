@@ -65,8 +65,11 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
         expect(first!.budget.mode).toBe('local');
         expect(granted).toBe(10);
         // The others notice at their next heartbeat.
-      await until(() => instances.every(({ budget }) => budget.mode === 'local'), 'every instance to fail over');
-      expect(logs.filter((line) => line.startsWith('Redis unreachable'))).toHaveLength(3);
+        await until(
+          () => instances.every(({ budget }) => budget.mode === 'local'),
+          'every instance to fail over',
+        );
+        expect(logs.filter((line) => line.startsWith('Redis unreachable'))).toHaveLength(3);
         expect(logs[0]).toContain('1/3');
 
         await server.start();
