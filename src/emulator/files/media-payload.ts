@@ -75,23 +75,9 @@ export function mediaPayload(
 ): unknown {
   if (kind === 'photo') {
     const sizes = input.photoSizes ?? defaultPhotoSizes();
-    return sizes.map((size, index) => {
-      const id = index === sizes.length - 1 ? fileId : `${fileId}-${index}`;
-      files.put({
-        fileId: id,
-        fileUniqueId: `u-${id}`,
-        bytes: size.bytes,
-        extension: 'jpg',
-        folder: 'photos',
-      });
-      return {
-        file_id: id,
-        file_unique_id: `u-${id}`,
-        width: size.width,
-        height: size.height,
-        file_size: size.bytes.length,
-      };
-    });
+    return sizes.map((size, index) =>
+      storedPhotoSize(files, index === sizes.length - 1 ? fileId : `${fileId}-${index}`, size, 'photos'),
+    );
   }
   const fallback = DEFAULT_FILES[kind];
   const file = { ...fallback, ...input.file };
@@ -132,20 +118,21 @@ export function mediaPayload(
         duration: file.duration ?? 3,
         file_name: fileName,
         mime_type: file.mimeType,
-        ...(input.thumbnail === undefined ? {} : { thumbnail: thumbnailOf(files, fileId, input.thumbnail) }),
+        ...(input.thumbnail === undefined
+          ? {}
+          : { thumbnail: storedPhotoSize(files, `${fileId}-thumb`, input.thumbnail, 'thumbnails') }),
       };
   }
 }
 
-function thumbnailOf(files: FileStore, fileId: string, size: PhotoSizeInput) {
-  const id = `${fileId}-thumb`;
-  files.put({
-    fileId: id,
-    fileUniqueId: `u-${id}`,
-    bytes: size.bytes,
-    extension: 'jpg',
-    folder: 'thumbnails',
-  });
+/** Stores one JPEG size of a photo or thumbnail and describes it as Telegram's PhotoSize. */
+function storedPhotoSize(
+  files: FileStore,
+  id: string,
+  size: PhotoSizeInput,
+  folder: 'photos' | 'thumbnails',
+) {
+  files.put({ fileId: id, fileUniqueId: `u-${id}`, bytes: size.bytes, extension: 'jpg', folder });
   return {
     file_id: id,
     file_unique_id: `u-${id}`,
