@@ -3,25 +3,9 @@ import { encodeSolidPng } from '../../../src/emulator/index.js';
 import { recordedImages } from '../../support/fake-model/index.js';
 import { encodeAnimatedGif, readRgbaPng } from '../../support/images.js';
 import { useStreamgram } from '../../support/use-streamgram.js';
-import { hasKeyboard } from '../../support/visible.js';
+import { botSays } from '../../support/visible.js';
 
 const start = useStreamgram();
-
-async function botSays(
-  world: Awaited<ReturnType<typeof start>>,
-  chatId: number,
-  check: (text: string) => boolean,
-): Promise<string> {
-  return world.telegram.waitFor(
-    () => {
-      const message = world.telegram.lastBotMessage(chatId);
-      return message?.text !== undefined && check(message.text) && !hasKeyboard(message)
-        ? message.text
-        : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
-}
 
 describe('GIFs and animations', () => {
   it('sends a GIF file’s first frame as a PNG picture', async () => {

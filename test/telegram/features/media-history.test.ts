@@ -3,25 +3,9 @@ import { REFUSED_PICTURE } from '../../../src/conversation/history-images.js';
 import { encodeSolidPng } from '../../../src/emulator/index.js';
 import { recordedImages } from '../../support/fake-model/index.js';
 import { useStreamgram } from '../../support/use-streamgram.js';
-import { hasKeyboard } from '../../support/visible.js';
+import { botSays } from '../../support/visible.js';
 
 const start = useStreamgram();
-
-async function botSays(
-  world: Awaited<ReturnType<typeof start>>,
-  chatId: number,
-  check: (text: string) => boolean,
-): Promise<string> {
-  return world.telegram.waitFor(
-    () => {
-      const text = world.telegram.lastBotMessage(chatId)?.text;
-      return text !== undefined && check(text) && !hasKeyboard(world.telegram.lastBotMessage(chatId))
-        ? text
-        : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
-}
 
 const photo = (rgb: [number, number, number]) => [
   { bytes: encodeSolidPng(24, 24, rgb), width: 24, height: 24 },

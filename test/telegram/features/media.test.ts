@@ -3,25 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeSolidPng } from '../../../src/emulator/index.js';
 import { recordedImages } from '../../support/fake-model/index.js';
 import { useStreamgram } from '../../support/use-streamgram.js';
-import { hasKeyboard } from '../../support/visible.js';
+import { botSays } from '../../support/visible.js';
 
 const start = useStreamgram();
 
 /** Waits for the bot's last message in the chat to read `text` and be finished. */
-async function botSays(
-  world: Awaited<ReturnType<typeof start>>,
-  chatId: number,
-  check: (text: string) => boolean,
-): Promise<string> {
-  return world.telegram.waitFor(
-    () => {
-      const message = world.telegram.lastBotMessage(chatId);
-      const text = message?.text;
-      return text !== undefined && check(text) && !hasKeyboard(message) ? text : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
-}
 
 describe('pictures and files reach the model', () => {
   it('sends a photo with its caption to OpenAI as an image of the largest size within bounds', async () => {

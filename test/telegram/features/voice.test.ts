@@ -5,7 +5,7 @@ import {
   startFakeTranscriptionServer,
 } from '../../support/fake-model/index.js';
 import { useStreamgram } from '../../support/use-streamgram.js';
-import { hasKeyboard } from '../../support/visible.js';
+import { botSays } from '../../support/visible.js';
 
 const start = useStreamgram();
 let whisper: FakeTranscriptionServer | undefined;
@@ -13,22 +13,6 @@ afterEach(async () => {
   await whisper?.close();
   whisper = undefined;
 });
-
-async function botSays(
-  world: Awaited<ReturnType<typeof start>>,
-  chatId: number,
-  check: (text: string) => boolean,
-) {
-  return world.telegram.waitFor(
-    () => {
-      const message = world.telegram.lastBotMessage(chatId);
-      return message?.text !== undefined && check(message.text) && !hasKeyboard(message)
-        ? message.text
-        : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
-}
 
 describe('voice messages', () => {
   it('transcribes a voice note, shows what was heard, answers it and records both usages', async () => {
