@@ -29,9 +29,12 @@ export function createLocalWriteBudget(
       if (wait.botWaitMs > 0 || wait.chatWaitMs > 0) return wait;
       for (const window of [...bot, ...chat]) window.times.push(at);
       // Forget chats whose windows emptied, so a long-running fallback does not grow without bound.
-      if (chats.size > 1024)
-        for (const [id, windows] of chats)
-          if (waitOf(windows, at) === 0 && windows.every((w) => w.times.length === 0)) chats.delete(id);
+      if (chats.size > 1024) {
+        for (const [id, windows] of chats) {
+          waitOf(windows, at); // drops the entries that left their windows
+          if (windows.every((window) => window.times.length === 0)) chats.delete(id);
+        }
+      }
       return wait;
     },
   };

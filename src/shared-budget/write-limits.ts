@@ -23,8 +23,6 @@ export interface WriteWait {
   chatWaitMs: number;
 }
 
-export const GO: WriteWait = { botWaitMs: 0, chatWaitMs: 0 };
-
 /** The same limits with every count divided among `instances` (never below one write per window). */
 export function shareOf(limits: WriteLimits, instances: number): WriteLimits {
   const divide = (specs: WindowSpec[]) =>
