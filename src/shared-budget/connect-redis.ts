@@ -17,6 +17,10 @@ export async function connectRedis(
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 2000,
+    // A Redis that stops answering without closing the connection (a paused server, a black-holed
+    // network) must not stall every write: the claim fails and the failover budget goes local.
+    // Not much shorter: a busy event loop reads answers late, and each false alarm costs a pause.
+    commandTimeout: 2000,
     // Reconnect soon after Redis is back: instances that rejoin close together overlap less (see the failover budget).
     retryStrategy: (attempt) => Math.min(100 * attempt, 500),
   });
