@@ -200,5 +200,49 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
       expect(after[1]!.at - refusedAt).toBeGreaterThanOrEqual(1900);
       expect(telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
     }, 30_000);
+    it('a chat the other instance just wrote waits for its window in Redis without holding up other chats', async () => {
+      await startWorld();
+      const [a, b] = instances as [Instance, Instance];
+      const group = telegram.createGroup({ title: 'Shared group' }).id;
+      const user = telegram.createUser({ firstName: 'Elsewhere' }).id;
+      expect((await a.call('sendMessage', { chat_id: group, text: 'from a' })).ok).toBe(true);
+      const mark = telegram.lastSeq();
+      // b has never written to the group: only Redis knows it must wait a second.
+      const results = await Promise.all([
+        b.call('sendMessage', { chat_id: group, text: 'from b' }),
+        b.call('sendMessage', { chat_id: user, text: 'not held up' }),
+      ]);
+      expect(results.every((result) => result.ok)).toBe(true);
+      const after = telegram.calls().filter((call) => call.seq > mark);
+      expect(after.map((call) => call.params.chat_id)).toEqual([user, group]);
+      const groupCalls = telegram.calls({ chatId: group }).map((call) => call.at);
+      expect(groupCalls[1]! - groupCalls[0]!).toBeGreaterThanOrEqual(1000);
+      expect(telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
+    }, 30_000);
+
+    it('429s in three chats within a second hold the whole bot for every instance', async () => {
+      await startWorld();
+      const [a, b] = instances as [Instance, Instance];
+      const chats = [1, 2, 3].map((index) => telegram.createUser({ firstName: `Limited ${index}` }).id);
+      for (const chatId of chats) telegram.failNext({ chatId, status: 429, retryAfter: 2 });
+      const refused = await Promise.all(
+        chats.map((chatId) => a.call('sendMessage', { chat_id: chatId, text: 'x' })),
+      );
+      expect(refused.every((answer) => !answer.ok)).toBe(true);
+      const refusedAt = Date.now();
+      const probe = new Redis(redis.port, '127.0.0.1');
+      try {
+        for (let attempt = 0; (await probe.pttl('streamgram:{1234567890}:hold:bot')) <= 0; attempt++) {
+          if (attempt > 100) throw new Error('the bot-wide hold never reached Redis');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      } finally {
+        probe.disconnect();
+      }
+      const fresh = telegram.createUser({ firstName: 'Fresh' }).id;
+      expect((await b.call('sendMessage', { chat_id: fresh, text: 'after the hold' })).ok).toBe(true);
+      const [written] = telegram.calls({ chatId: fresh });
+      expect(written!.at - refusedAt).toBeGreaterThanOrEqual(1900);
+    }, 30_000);
   },
 );
