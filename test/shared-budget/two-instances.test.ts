@@ -244,5 +244,21 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
       const [written] = telegram.calls({ chatId: fresh });
       expect(written!.at - refusedAt).toBeGreaterThanOrEqual(1900);
     }, 30_000);
+    it('a Redis that stops answering without closing the connection does not stall writes', async () => {
+      await startWorld();
+      const [a] = instances as [Instance, Instance];
+      const user = telegram.createUser({ firstName: 'Paused' }).id;
+      redis.pause();
+      try {
+        // The claim times out, the instance goes local (its share starts full) and writes.
+        expect((await a.call('sendMessage', { chat_id: user, text: 'still delivered' })).ok).toBe(true);
+        expect(a.shared.budget.mode).toBe('local');
+        expect(logs.filter((line) => line.startsWith('a Redis unreachable'))).toHaveLength(1);
+      } finally {
+        redis.resume();
+      }
+      await until(() => instances.every((instance) => instance.shared.budget.mode === 'shared'), 'rejoin');
+      expect(telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
+    }, 30_000);
   },
 );
