@@ -143,9 +143,19 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
       ).toBeLessThanOrEqual(30);
     }
 
-    it('400 calls to 40 chats from both: no 429, never more than 30 arriving in any second', async () => {
+    it('400 calls to 40 chats from both, the event loop half busy: no 429, never more than 30 arriving in any second', async () => {
       await startWorld();
-      await hammer();
+      // 5 ms of work in every 10 ms (bounded: cleared below): requests reach the emulator up to
+      // ~100 ms after they were written, and may not bunch into one of its seconds for that.
+      const busy = setInterval(() => {
+        const end = Date.now() + 5;
+        while (Date.now() < end);
+      }, 10);
+      try {
+        await hammer();
+      } finally {
+        clearInterval(busy);
+      }
       expectWithinLimits();
       expect(logs).toEqual([]);
     }, 60_000);
