@@ -77,6 +77,11 @@ const ROWS: Row[] = [
   { key: 'other', label: '  peak heap used MB', value: (s) => `${s.peakHeapUsedMb}` },
   {
     key: 'other',
+    label: '  at peak RSS: heap total / external / buffers',
+    value: ({ atPeakRss: m }) => `${m.heapTotalMb} / ${m.externalMb} / ${m.arrayBuffersMb}`,
+  },
+  {
+    key: 'other',
     label: 'CPU of one core % bot / world',
     value: (s) => `${s.botCpuPercent} / ${s.worldCpuPercent}`,
   },

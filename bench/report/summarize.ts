@@ -58,6 +58,7 @@ export interface RunSummary {
   cpuMsPer1kTokens?: number;
   peakRssMb: number;
   peakHeapUsedMb: number;
+  atPeakRss: BotMeasure['atPeakRss'];
   maxRssMb: number;
   cpuMsPerSecond: number[];
   botLoopDelayP99Ms: number;
@@ -147,6 +148,7 @@ export function summarizeRun(input: {
     botCpuPercent: Math.round((cpuMs / Math.max(1, measure.wallMs)) * 100),
     peakRssMb: measure.peakRssMb,
     peakHeapUsedMb: measure.peakHeapUsedMb,
+    atPeakRss: measure.atPeakRss,
     maxRssMb: measure.maxRssMb,
     cpuMsPerSecond: measure.cpuMsPerSecond,
     botLoopDelayP99Ms: measure.eventLoopDelayP99Ms,
