@@ -23,6 +23,8 @@ export interface BotMeasure {
   /** The process's lifetime peak RSS (getrusage), startup included. */
   maxRssMb: number;
   eventLoopDelayP99Ms: number;
+  /** Garbage collections in the window and the main-thread pause they took, young and full. */
+  gc: { youngCount: number; youngMs: number; fullCount: number; fullMs: number };
 }
 
 export type BotHandlers = {

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { serveRpc } from '../lib/ipc.js';
 import type { BotHandlers, BotStartInput } from './bot-api.js';
@@ -40,6 +40,20 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
   let lastCpu: NodeJS.CpuUsage | undefined;
   let cpuPerSecond: number[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  // Pauses of the main thread for garbage collection, young (scavenge) and full (mark-compact).
+  let gc = { youngCount: 0, youngMs: 0, fullCount: 0, fullMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        gc.youngCount += 1;
+        gc.youngMs += entry.duration;
+      } else {
+        gc.fullCount += 1;
+        gc.fullMs += entry.duration;
+      }
+    }
+  });
 
   // CPU is put in the wall-clock second it was measured in: a blocked event loop delays the sampler,
   // so counting samples would stretch the seconds exactly when it matters.
@@ -72,6 +86,8 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
       scheduleHeapSnapshot();
       loopDelay.reset();
       loopDelay.enable();
+      gc = { youngCount: 0, youngMs: 0, fullCount: 0, fullMs: 0 };
+      gcObserver.observe({ entryTypes: ['gc'] });
     },
     measureStop() {
       const cpu = process.cpuUsage(cpuAtStart);
@@ -79,6 +95,7 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
       if (sampler) clearInterval(sampler);
       sampler = undefined;
       loopDelay.disable();
+      gcObserver.disconnect();
       return {
         wallMs: Math.round(performance.now() - startedAt),
         cpuUserMs: Math.round(cpu.user / 1000),
@@ -93,6 +110,12 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
         cpuMsPerSecond: cpuPerSecond.map(Math.round),
         maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
+        gc: {
+          youngCount: gc.youngCount,
+          youngMs: Math.round(gc.youngMs),
+          fullCount: gc.fullCount,
+          fullMs: Math.round(gc.fullMs),
+        },
       };
     },
     async stop() {

@@ -59,6 +59,7 @@ export interface RunSummary {
   peakRssMb: number;
   peakHeapUsedMb: number;
   atPeakRss: BotMeasure['atPeakRss'];
+  gc: BotMeasure['gc'];
   maxRssMb: number;
   cpuMsPerSecond: number[];
   botLoopDelayP99Ms: number;
@@ -149,6 +150,7 @@ export function summarizeRun(input: {
     peakRssMb: measure.peakRssMb,
     peakHeapUsedMb: measure.peakHeapUsedMb,
     atPeakRss: measure.atPeakRss,
+    gc: measure.gc,
     maxRssMb: measure.maxRssMb,
     cpuMsPerSecond: measure.cpuMsPerSecond,
     botLoopDelayP99Ms: measure.eventLoopDelayP99Ms,
