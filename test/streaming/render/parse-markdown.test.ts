@@ -17,7 +17,11 @@ const linkTargets = (tree: Node): string[] => {
 describe('parseMarkdown', () => {
   it('turns literal links and addresses into links, in any case', () => {
     const tree = parseMarkdown('See WWW.Example.com, https://a.example/x and ask me@mail.example.');
-    expect(linkTargets(tree)).toEqual(['http://WWW.Example.com', 'https://a.example/x', 'mailto:me@mail.example']);
+    expect(linkTargets(tree)).toEqual([
+      'http://WWW.Example.com',
+      'https://a.example/x',
+      'mailto:me@mail.example',
+    ]);
   });
 
   it('parses exactly as the full GFM parse, with or without anything that looks like a link', () => {
