@@ -16,11 +16,15 @@ export interface BotMeasure {
   /** Highest RSS sampled every 100 ms during the measured window. */
   peakRssMb: number;
   peakHeapUsedMb: number;
+  /** What made up the RSS when it peaked: V8 heap reserved, C++ objects held by JS (buffers), MB. */
+  atPeakRss: { heapTotalMb: number; externalMb: number; arrayBuffersMb: number };
   /** CPU ms spent in each second of the window (about 1000 = one core busy). */
   cpuMsPerSecond: number[];
   /** The process's lifetime peak RSS (getrusage), startup included. */
   maxRssMb: number;
   eventLoopDelayP99Ms: number;
+  /** Garbage collections in the window and the main-thread pause they took, young and full. */
+  gc: { youngCount: number; youngMs: number; fullCount: number; fullMs: number };
 }
 
 export type BotHandlers = {

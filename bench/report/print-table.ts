@@ -73,8 +73,18 @@ const ROWS: Row[] = [
   { key: 'other', label: 'Bot API calls', value: (s) => `${s.calls}` },
   { key: 'cpu', label: 'bot CPU ms per 1,000 tokens', value: (s) => ms(s.cpuMsPer1kTokens) },
   { key: 'other', label: '  tokens streamed / bot CPU ms', value: (s) => `${s.tokens} / ${s.cpuMs}` },
+  {
+    key: 'other',
+    label: '  GC young / full: count, pause ms',
+    value: ({ gc: g }) => `${g.youngCount}, ${g.youngMs} / ${g.fullCount}, ${g.fullMs}`,
+  },
   { key: 'rss', label: 'bot peak RSS MB (sampled)', value: (s) => `${s.peakRssMb}` },
   { key: 'other', label: '  peak heap used MB', value: (s) => `${s.peakHeapUsedMb}` },
+  {
+    key: 'other',
+    label: '  at peak RSS: heap total / external / buffers',
+    value: ({ atPeakRss: m }) => `${m.heapTotalMb} / ${m.externalMb} / ${m.arrayBuffersMb}`,
+  },
   {
     key: 'other',
     label: 'CPU of one core % bot / world',

@@ -58,6 +58,8 @@ export interface RunSummary {
   cpuMsPer1kTokens?: number;
   peakRssMb: number;
   peakHeapUsedMb: number;
+  atPeakRss: BotMeasure['atPeakRss'];
+  gc: BotMeasure['gc'];
   maxRssMb: number;
   cpuMsPerSecond: number[];
   botLoopDelayP99Ms: number;
@@ -147,6 +149,8 @@ export function summarizeRun(input: {
     botCpuPercent: Math.round((cpuMs / Math.max(1, measure.wallMs)) * 100),
     peakRssMb: measure.peakRssMb,
     peakHeapUsedMb: measure.peakHeapUsedMb,
+    atPeakRss: measure.atPeakRss,
+    gc: measure.gc,
     maxRssMb: measure.maxRssMb,
     cpuMsPerSecond: measure.cpuMsPerSecond,
     botLoopDelayP99Ms: measure.eventLoopDelayP99Ms,

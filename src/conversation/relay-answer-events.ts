@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Usage } from '../providers/types.js';
+import { appendText } from '../streaming/append-text.js';
 import type { AnswerDelivery } from '../streaming/delivery/types.js';
 import type { Tool } from '../tools/types.js';
 import type { AnswerEvent } from './stream-with-tools.js';
@@ -58,10 +59,10 @@ export async function relayAnswerEvents(
       // The tool lines stay until the answer goes on, then give way to its text.
       if (toolsRunning) delivery.setStatus(undefined);
       toolsRunning = false;
-      streamed.text += event.text;
+      streamed.text = appendText(streamed.text, event.text);
       delivery.appendText(event.text);
     } else if (event.type === 'reasoning-delta') {
-      streamed.reasoning += event.text;
+      streamed.reasoning = appendText(streamed.reasoning, event.text);
       delivery.appendReasoning(event.text);
     } else if (event.type === 'finish') {
       streamed.usage = event.usage;

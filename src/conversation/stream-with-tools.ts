@@ -10,6 +10,7 @@ import type {
   ToolCall,
   Usage,
 } from '../providers/types.js';
+import { appendText } from '../streaming/append-text.js';
 import {
   type FinishedToolCall,
   runToolCalls,
@@ -53,8 +54,9 @@ export async function* streamWithTools(
 ): AsyncGenerator<AnswerEvent> {
   const definitions = [...tools.values()].map((tool) => tool.definition);
   const reports: (Usage | undefined)[] = [];
-  // Text shown so far: the next round continues it after a paragraph break, never glued to it.
-  let shown = '';
+  // Whether text was shown and how it ended: the next round continues it after a paragraph break,
+  // never glued to it. (A flag, not a copy of the text: the caller keeps the text.)
+  let shown: 'nothing' | 'ends-in-space' | 'ends-in-text' = 'nothing';
   for (let step = 0; ; step++) {
     const withTools = definitions.length > 0 && step < settings.maxSteps;
     const round: ChatRequest = {
@@ -71,12 +73,12 @@ export async function* streamWithTools(
     let finish: Extract<StreamEvent, { type: 'finish' }> | undefined;
     for await (const event of provider.stream(round, signal)) {
       if (event.type === 'text-delta') {
-        if (text === '' && shown !== '' && !/\s$/.test(shown)) {
-          shown += '\n\n';
+        if (text === '' && shown === 'ends-in-text') {
+          shown = 'ends-in-space';
           yield { type: 'text-delta', text: '\n\n' };
         }
-        text += event.text;
-        shown += event.text;
+        text = appendText(text, event.text);
+        if (event.text !== '') shown = /\s$/.test(event.text) ? 'ends-in-space' : 'ends-in-text';
         yield event;
       } else if (event.type === 'reasoning-delta') yield event;
       else if (event.type === 'thinking-block') thinking.push(event.block);

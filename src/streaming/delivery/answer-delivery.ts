@@ -3,6 +3,7 @@
  * (decide-next-call.ts) name the call, lets answer-calls.ts perform it and apply its outcome to the
  * state (answer-state.ts), and arms the one timer. No decision is made here.
  */
+import { appendText } from '../append-text.js';
 import { TelegramCallError, type TelegramSink } from '../telegram-sink.js';
 import { createAnswerCalls } from './answer-calls.js';
 import { buildFinalQueue, type FrameDeps, renderLiveFrame } from './answer-frames.js';
@@ -268,14 +269,14 @@ export function createAnswerDelivery(
     appendText(delta) {
       if (state.phase !== 'streaming' || delta === '') return;
       if (state.text === '') typing.stop();
-      state.text += delta;
+      state.text = appendText(state.text, delta);
       state.dirty = true;
       wake();
     },
 
     appendReasoning(delta) {
       if (state.phase !== 'streaming' || delta === '') return;
-      state.reasoning += delta;
+      state.reasoning = appendText(state.reasoning, delta);
       if (state.text !== '' || state.transport === 'draft') {
         if (!showReasoning) return;
       } else if (Math.floor((timers.now() - startedAt) / 1000) === state.thinkingSecondShown) {

@@ -31,6 +31,8 @@ function run(overrides: Partial<RunSummary>): RunSummary {
     cpuMsPer1kTokens: 90,
     peakRssMb: 180,
     peakHeapUsedMb: 90,
+    atPeakRss: { heapTotalMb: 120, externalMb: 4, arrayBuffersMb: 0 },
+    gc: { youngCount: 100, youngMs: 200, fullCount: 2, fullMs: 30 },
     maxRssMb: 190,
     cpuMsPerSecond: [],
     botLoopDelayP99Ms: 50,

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import type { Node } from 'mdast';
+import { describe, expect, it } from 'vitest';
+import { parseMarkdown, parseMarkdownFully } from '../../../src/streaming/render/parse-markdown.js';
+import { markdownAnswer, markdownNoise } from './markdown-arbitrary.js';
+
+const linkTargets = (tree: Node): string[] => {
+  const found: string[] = [];
+  const walk = (node: Node & { children?: Node[]; url?: string }) => {
+    if (node.type === 'link' && node.url) found.push(node.url);
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(tree);
+  return found;
+};
+
+describe('parseMarkdown', () => {
+  it('turns literal links and addresses into links, in any case', () => {
+    const tree = parseMarkdown('See WWW.Example.com, https://a.example/x and ask me@mail.example.');
+    expect(linkTargets(tree)).toEqual([
+      'http://WWW.Example.com',
+      'https://a.example/x',
+      'mailto:me@mail.example',
+    ]);
+  });
+
+  it('parses exactly as the full GFM parse, with or without anything that looks like a link', () => {
+    const nearMisses = [
+      'www without a dot, http:/ and https:\\\\ and a lone @ sign',
+      'plain words and **bold** and `code_1` only',
+      'ftp://e.example and wwwx.example and user at mail.example',
+      '- www.a.example\n- x@y.example\n- HTTP://B.EXAMPLE',
+    ];
+    for (const markdown of nearMisses) expect(parseMarkdown(markdown)).toEqual(parseMarkdownFully(markdown));
+    fc.assert(
+      fc.property(fc.oneof(markdownAnswer({ withTables: true }), markdownNoise), (markdown) => {
+        expect(parseMarkdown(markdown)).toEqual(parseMarkdownFully(markdown));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
