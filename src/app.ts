@@ -7,6 +7,7 @@ import { createChatQueue } from './conversation/chat-queue.js';
 import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
+import { startInbox } from './inbox/start-inbox.js';
 import type { Logger } from './logger.js';
 import { cacheDownloads } from './media/cache-downloads.js';
 import { createTelegramFileDownloader } from './media/download-telegram-file.js';
@@ -71,7 +72,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   logger.info({ database: store.kind, location: store.location }, 'database open');
   const storage = createStorage(store);
-  const recovered = await storage.messages.markStreamingAsInterrupted(Date.now());
+  // With the inbox, other live instances are writing answers: a chat's new owner tidies up instead.
+  const recovered = config.inbox ? 0 : await storage.messages.markStreamingAsInterrupted(Date.now());
   if (recovered > 0) logger.warn({ recovered }, 'answers left streaming by the last run marked interrupted');
   // Telegram redelivers updates for at most a day; a week of ids is plenty to recognise them.
   await storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
@@ -86,6 +88,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     fetch: telegramFetch,
     logger,
     processedUpdates: storage.processedUpdates,
+    skipDuplicateFilter: config.inbox,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   // One budget for everything the bot sends: streamed answers (through the engine, on an API client
@@ -184,8 +187,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),
   );
+  const inbox =
+    config.inbox && config.databaseUrl !== undefined
+      ? startInbox({ url: config.databaseUrl, store, storage, bot, queue, logger })
+      : undefined;
   const submit = createSubmitQuestions({
     queue,
+    ...(inbox ? { lifecycle: inbox.lifecycle } : {}),
     answerQuestion,
     notify: async (question, text) => {
       await bot.api.sendMessage(question.chat.id, text, {
@@ -207,6 +215,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queue,
     activeAnswers,
     submit,
+    ...(inbox ? { onQuestionTaken: inbox.taken } : {}),
     tools,
     toolMaxSteps: config.tools.maxSteps,
   });
@@ -217,7 +226,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   await bot.init();
   await features.registerCommands(bot.api, logger);
   let accepting = true;
-  const updates = startUpdates({ bot, config, logger, isAccepting: () => accepting });
+  await inbox?.start();
+  const updates = startUpdates({
+    bot,
+    config,
+    logger,
+    isAccepting: () => accepting,
+    ...(inbox ? { inbox: { store: inbox.accept, leader: inbox.leader } } : {}),
+  });
   const http = await startHttpServer({
     port: config.port,
     routes: {
@@ -251,12 +267,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   async function stopOnce(): Promise<void> {
     accepting = false;
     await updates.stop();
+    // Questions not started go back to the inbox for another instance, idle chats are let go now.
+    await inbox?.handBack();
     const finished = await settlesWithin(queue.drain(), config.shutdownGraceMs);
     if (!finished) {
       logger.warn({ active: activeAnswers.size }, 'grace period over: interrupting answers in flight');
       shutdown.abort();
       await settlesWithin(queue.drain(), FINAL_DELIVERY_MS);
     }
+    await inbox?.close();
     await delivery.close();
     await mcp?.close();
     await gate.close();

@@ -70,6 +70,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Most connections the PostgreSQL pool opens. */
   databasePoolSize: number;
+  /**
+   * The durable per-chat inbox shared by several instances (`INBOX`, on by default with
+   * DATABASE_URL; never with SQLite): updates are stored before they are acknowledged.
+   */
+  inbox: boolean;
   allowedUsers: AccessList;
   adminUsers: AccessList;
   streamMode: StreamMode;
@@ -188,6 +193,7 @@ const environmentSchema = z.object({
     message: 'must be a postgres://user:password@host:5432/database URL',
   }),
   DATABASE_POOL_SIZE: integer(1, 1000, 10),
+  INBOX: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   ALLOWED_USERS: z.string({
     message: 'is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
   }),
@@ -321,6 +327,7 @@ export function createConfig(env: Environment): Config {
     databasePath: vars.DATABASE_PATH,
     databaseUrl: vars.DATABASE_URL,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    inbox: vars.DATABASE_URL !== undefined && vars.INBOX === 'on',
     allowedUsers,
     adminUsers,
     streamMode: vars.STREAM_MODE,
