@@ -56,16 +56,22 @@ export async function openLockSession(options: LockSessionOptions): Promise<Lock
     throw error;
   }
   let ended: Promise<void> | undefined;
+  // One statement at a time on the connection (node-postgres deprecates overlapping queries).
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = tail.then(run, run);
+    tail = result.catch(() => undefined);
+    return result;
+  };
   return {
     async tryLock(namespace, key) {
-      const result = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-        namespace,
-        key,
-      ]);
+      const result = await serial(() =>
+        client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [namespace, key]),
+      );
       return result.rows[0]?.ok === true;
     },
     async unlock(namespace, key) {
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [namespace, key]);
+      await serial(() => client.query('SELECT pg_advisory_unlock($1, $2)', [namespace, key]));
     },
     close() {
       closing = true;
