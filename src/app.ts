@@ -50,6 +50,8 @@ export interface AppOptions {
 
 export interface RunningApp {
   readonly httpPort: number;
+  /** With the durable inbox: this instance's id, the chats it owns and whether it polls (tests, logs). */
+  readonly inbox?: { readonly instanceId: string; ownedChats(): number[]; isLeader(): boolean };
   /**
    * Stops taking updates, gives answers in flight the grace period to finish, then interrupts the
    * rest (what the user saw is committed with a notice and stored as interrupted) and closes everything.
@@ -286,6 +288,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let stopped: Promise<void> | undefined;
   return {
     httpPort: http.port,
+    ...(inbox
+      ? {
+          inbox: {
+            instanceId: inbox.inbox.instanceId,
+            ownedChats: () => inbox.inbox.owner.owned(),
+            isLeader: () => inbox.leader.isLeader(),
+          },
+        }
+      : {}),
     stop: () => {
       stopped ??= stopOnce();
       return stopped;
