@@ -21,8 +21,9 @@ export interface InboxRows {
   /**
    * Stores updates in one transaction (a redelivered one changes nothing) and notifies their chats;
    * only once this resolved may they be acknowledged to Telegram. Throws `StorageError` otherwise.
+   * Returns the ids that were stored already (redeliveries).
    */
-  store(updates: readonly Update[]): Promise<void>;
+  store(updates: readonly Update[]): Promise<number[]>;
   /** Notifies a chat's possible owners (after handing it back). */
   notify(chatId: number): Promise<void>;
   /** Chats with rows not done yet, for the sweep. */
@@ -76,13 +77,16 @@ export function createInboxRows(store: Store, options: { now?: () => number } = 
         store.transaction(async (tx) => {
           const at = now();
           const chats = new Set<number>();
+          const duplicates: number[] = [];
           for (const update of updates) {
             const chatId = chatOf(update);
-            chats.add(chatId);
-            await tx.run(insert, [update.update_id, chatId, JSON.stringify(update), at]);
+            const stored = await tx.run(insert, [update.update_id, chatId, JSON.stringify(update), at]);
+            if (stored > 0) chats.add(chatId);
+            else duplicates.push(update.update_id);
           }
           // Delivered at commit, never for a rolled-back insert.
           for (const chatId of chats) await tx.get(notify, [INBOX_CHANNEL, String(chatId)]);
+          return duplicates;
         }),
       );
     },
