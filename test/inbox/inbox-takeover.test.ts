@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_BY_RESTART } from '../../src/inbox/recover-interrupted.js';
 import { freePort } from '../support/free-port.js';
+import { allDone, inboxRowsByText, waitForInboxRows } from '../support/inbox-rows.js';
 import {
   createTestDatabase,
   dropTestDatabase,
@@ -25,16 +26,9 @@ afterEach(async () => {
 });
 
 async function inboxStates(url: string): Promise<Record<string, string>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ text: string; state: string }>(
-      "SELECT payload::jsonb->'message'->>'text' AS text, state FROM inbox_updates ORDER BY update_id",
-    );
-    return Object.fromEntries(rows.map((row) => [row.text, row.state]));
-  } finally {
-    await client.end();
-  }
+  return Object.fromEntries(
+    Object.entries(await inboxRowsByText(url)).map(([text, row]) => [text, row.state]),
+  );
 }
 
 async function assistantStatuses(url: string): Promise<string[]> {
@@ -112,7 +106,7 @@ describe.skipIf(!hasPostgres)(
       ]);
       // q1 once (by the victim), q2 and q3 once each (by the survivor): never answered twice.
       expect(w.openai.requests).toHaveLength(3);
-      expect(await inboxStates(url)).toEqual({ q1: 'done', q2: 'done', q3: 'done' });
+      expect(Object.keys(await waitForInboxRows(url, allDone))).toEqual(['q1', 'q2', 'q3']);
       expect(await assistantStatuses(url)).toEqual(['interrupted', 'complete', 'complete']);
       expect(survivor.logs.join('')).toContain('answer of a dead instance marked interrupted');
     }, 90_000);
