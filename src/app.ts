@@ -17,6 +17,8 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import type { ModelProvider } from './providers/types.js';
+import { shareRateGate } from './shared-budget/share-gate.js';
+import { type SharedBudget, startSharedBudget } from './shared-budget/start-shared-budget.js';
 import { openStore } from './storage/open-store.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
@@ -31,6 +33,8 @@ import { createGrammySink } from './telegram/grammy-sink.js';
 import {
   createPacedTelegramFetch,
   gateBudgetsFor,
+  gatePerSecond,
+  sharedWriteLimits,
   writePacerOptionsFor,
 } from './telegram/paced-telegram-fetch.js';
 import { startUpdates } from './telegram/start-updates.js';
@@ -76,11 +80,25 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // Telegram redelivers updates for at most a day; a week of ids is plenty to recognise them.
   await storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
 
-  const metrics = createMetrics();
+  // Several instances of one bot (REDIS_URL) are told apart on /metrics by their INSTANCE_ID.
+  const metrics = createMetrics(config.redisUrl ? { instance: config.instanceId } : {});
   const providers = options.providers ?? createProviderRegistry(config);
-  // Every Bot API call of the process is counted when it is written, by one pacer (issue 10).
+  // Every Bot API call of the process is counted when it is written, by one pacer (issue 10); with
+  // REDIS_URL it is also claimed from the budget every instance of the bot shares (issue 14).
   const budgets = config.telegramBudgets;
-  const telegramFetch = createPacedTelegramFetch(writePacerOptionsFor(budgets));
+  const shared: SharedBudget | undefined = config.redisUrl
+    ? await startSharedBudget({
+        url: config.redisUrl,
+        instanceId: config.instanceId,
+        botId: config.telegram.token.split(':')[0]!,
+        limits: sharedWriteLimits(writePacerOptionsFor(budgets)),
+        logger: logger.child({ component: 'shared-budget' }),
+      })
+    : undefined;
+  const telegramFetch = createPacedTelegramFetch(
+    writePacerOptionsFor(budgets),
+    shared && { budget: shared.budget, onRateLimited: shared.onRateLimited },
+  );
   const bot = createBot({
     config,
     fetch: telegramFetch,
@@ -92,7 +110,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // of their own) and command replies (through bot.api, which waits for the same gate).
   // The gate grants no faster than the pacer lets calls out (its windows are 1 s + margin), so
   // calls wait in the gate, where a newer frame replaces an older one, not in the pacer's queue.
-  const gate = createRateGate({ options: gateBudgetsFor(budgets) });
+  const gateOptions = gateBudgetsFor(budgets);
+  const gate = shared
+    ? shareRateGate(createRateGate({ options: gateOptions }), {
+        perSecond: gatePerSecond(budgets.globalPerSecond),
+        instances: () => shared.budget.instances,
+      })
+    : createRateGate({ options: gateOptions });
   const engineApi = new Api(config.telegram.token, {
     apiRoot: config.telegram.apiRoot,
     fetch: telegramFetch,
@@ -223,10 +247,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     routes: {
       'GET /healthz': async (_request, response) => {
         const healthy = await store.isWritable();
-        // The kind of database, never its address: /healthz is often public.
+        // The kind of database, never its address: /healthz is often public. Redis away is not
+        // unhealthy: the instance keeps to its local share of the budget and goes on answering.
+        const redis = shared ? `, redis: ${shared.budget.mode === 'shared' ? 'shared' : 'local share'}` : '';
         response
           .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' })
-          .end(healthy ? `ok (database: ${store.kind})\n` : `database not writable (${store.kind})\n`);
+          .end(
+            healthy
+              ? `ok (database: ${store.kind}${redis})\n`
+              : `database not writable (${store.kind}${redis})\n`,
+          );
       },
       'GET /metrics': async (_request, response) => {
         response
@@ -261,6 +291,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await mcp?.close();
     await gate.close();
     await http.close();
+    // Leaves the instance list at once, so the others' share grows back without waiting.
+    await shared?.close();
     await store.close();
     logger.info('Streamgram stopped');
   }

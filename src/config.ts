@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
 import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from './tools/builtin/builtin-tools.js';
@@ -70,6 +71,10 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Most connections the PostgreSQL pool opens. */
   databasePoolSize: number;
+  /** `REDIS_URL`: the Telegram rate budget shared by every instance of the bot; undefined = this process alone. */
+  redisUrl: string | undefined;
+  /** `INSTANCE_ID`: this process among the bot's instances (logs, /metrics, Redis presence). */
+  instanceId: string;
   allowedUsers: AccessList;
   adminUsers: AccessList;
   streamMode: StreamMode;
@@ -188,6 +193,13 @@ const environmentSchema = z.object({
     message: 'must be a postgres://user:password@host:5432/database URL',
   }),
   DATABASE_POOL_SIZE: integer(1, 1000, 10),
+  // Like DATABASE_URL: never echoed, it may hold a password.
+  REDIS_URL: optionalText.refine((value) => value === undefined || isRedisUrl(value), {
+    message: 'must be a redis://[:password@]host:6379 (or rediss://) URL',
+  }),
+  INSTANCE_ID: optionalText.refine((value) => value === undefined || /^[\w.:-]{1,100}$/.test(value), {
+    message: 'must be 1 to 100 characters of A-Z, a-z, 0-9, _, ., : and -',
+  }),
   ALLOWED_USERS: z.string({
     message: 'is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
   }),
@@ -311,6 +323,8 @@ export function createConfig(env: Environment): Config {
     ...mcpServers.flatMap(mcpSecrets),
     vars.DATABASE_URL,
     databasePassword(vars.DATABASE_URL),
+    vars.REDIS_URL,
+    databasePassword(vars.REDIS_URL),
   ].filter((secret): secret is string => secret !== undefined && secret.length >= 6);
 
   return {
@@ -321,6 +335,8 @@ export function createConfig(env: Environment): Config {
     databasePath: vars.DATABASE_PATH,
     databaseUrl: vars.DATABASE_URL,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    redisUrl: vars.REDIS_URL,
+    instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     allowedUsers,
     adminUsers,
     streamMode: vars.STREAM_MODE,
@@ -636,11 +652,15 @@ export function loadConfig(envFile = '.env'): Config {
   return createConfig(process.env);
 }
 
+function isRedisUrl(value: string): boolean {
+  return /^rediss?:\/\/\S+$/.test(value) && URL.canParse(value);
+}
+
 function isPostgresUrl(value: string): boolean {
   return /^postgres(ql)?:\/\/\S+$/.test(value) && URL.canParse(value);
 }
 
-/** The password in a database URL, decoded as the driver sends it, so logs can scrub it. */
+/** The password in a database (or Redis) URL, decoded as the driver sends it, so logs can scrub it. */
 function databasePassword(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const password = new URL(url).password;

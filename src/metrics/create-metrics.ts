@@ -2,9 +2,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Prometheus metrics on a registry of our own (no global state), served at GET /metrics. */
-export function createMetrics() {
+/**
+ * Prometheus metrics on a registry of our own (no global state), served at GET /metrics. With
+ * `instance`, every series carries it as a label: several instances of one bot scraped behind one
+ * address stay apart.
+ */
+export function createMetrics(options: { instance?: string } = {}) {
   const registry = new Registry();
+  if (options.instance !== undefined) registry.setDefaultLabels({ instance: options.instance });
   const registers = [registry];
   const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 3.5, 5, 10, 20, 40, 90];
   return {

@@ -5,12 +5,22 @@ import {
 } from '../streaming/delivery/write-pacer.js';
 import type { WriteLimits, WriteTarget, WriteWait } from './write-limits.js';
 
-/** The same windows as the Redis budget, in this process only: the fallback while Redis is away. */
+/**
+ * The same windows as the Redis budget, in this process only: the fallback while Redis is away.
+ * `startFull`: the bot-wide windows begin full, as if the limit had just been spent. Taking over
+ * from the shared budget needs that: the calls every instance made through Redis a moment ago are
+ * not known here, and a fresh window would let them all be spent again inside the same second.
+ */
 export function createLocalWriteBudget(
   limits: WriteLimits,
   now: () => number = Date.now,
+  options: { startFull?: boolean } = {},
 ): { claim(target: WriteTarget | undefined): WriteWait } {
   const bot = limits.bot.map((spec) => createSlidingWindow(spec.limit, spec.windowMs));
+  if (options.startFull) {
+    const at = now();
+    for (const window of bot) window.times.push(...Array.from({ length: window.limit }, () => at));
+  }
   const chats = new Map<number, SlidingWindow[]>();
   const waitOf = (windows: SlidingWindow[], at: number) =>
     windows.reduce((wait, window) => Math.max(wait, slidingWindowWaitMs(window, at)), 0);

@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import { createNodeHttpFetch } from '../providers/node-http-fetch.js';
+import type { WriteBudget } from '../shared-budget/failover-write-budget.js';
+import type { WriteLimits } from '../shared-budget/write-limits.js';
 import type { GateOptionsInput } from '../streaming/delivery/options.js';
 import { createPacedFetch } from '../streaming/delivery/paced-fetch.js';
 import { systemTimers } from '../streaming/delivery/system-timers.js';
@@ -61,16 +63,45 @@ export function gateBudgetsFor(budgets: TelegramBudgets): GateOptionsInput {
 }
 
 /**
+ * The pacer's windows for the budget shared through Redis. There a call is counted when it is
+ * claimed (at Redis's clock), a moment before it is written and some more before Telegram sees it
+ * arrive; each window is longer by the same round-trip allowance the gate already leaves, so two
+ * instances' calls claimed a window apart still arrive a window apart as long as a claimed call
+ * reaches Telegram within that allowance.
+ */
+export function sharedWriteLimits(options: Partial<WritePacerOptions> = {}): WriteLimits {
+  const pacer = { ...DEFAULT_WRITE_PACER_OPTIONS, ...options };
+  const slack = pacer.marginMs + ROUND_TRIP_ALLOWANCE_MS;
+  return {
+    bot: [{ limit: pacer.globalPerSecond, windowMs: 1000 + slack }],
+    group: [
+      { limit: 1, windowMs: pacer.groupMinSpacingMs + slack },
+      { limit: pacer.groupPerMinute, windowMs: 60_000 + slack },
+    ],
+    private: [{ limit: pacer.privatePerWindow, windowMs: pacer.privateWindowMs + slack }],
+  };
+}
+
+/**
  * The one `fetch` every Bot API client of the process uses (bot.api and the engine's), so a single
  * pacer sees every call. JSON calls go over node:http, whose request is written in the same step as
  * the pacer's check (undici would queue the write for a later loop round); multipart uploads (a
  * stream body grammY builds) go over Node's fetch, still paced.
  */
-export function createPacedTelegramFetch(options: Partial<WritePacerOptions> = {}): typeof fetch {
+export function createPacedTelegramFetch(
+  options: Partial<WritePacerOptions> = {},
+  /** With `REDIS_URL`: the budget every instance claims from, and where 429 holds go. */
+  shared?: { budget: WriteBudget; onRateLimited: (chatId: number | undefined, retryAfterMs: number) => void },
+): typeof fetch {
   const overHttp = createNodeHttpFetch();
   const base: typeof fetch = (input, init) =>
     init?.body === undefined || typeof init.body === 'string'
       ? overHttp(input, init)
       : fetch(input, { ...init, duplex: 'half' } as RequestInit);
-  return createPacedFetch({ pacer: createWritePacer(options), base, timers: systemTimers });
+  return createPacedFetch({
+    pacer: createWritePacer(options),
+    base,
+    timers: systemTimers,
+    ...(shared ? { shared: shared.budget, onRateLimited: shared.onRateLimited } : {}),
+  });
 }

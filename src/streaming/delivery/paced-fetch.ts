@@ -1,3 +1,4 @@
+import type { WriteBudget } from '../../shared-budget/failover-write-budget.js';
 import type { DeliveryTimers } from './primitives.js';
 import type { WritePacer } from './write-pacer.js';
 
@@ -31,10 +32,13 @@ const CHAT_BUDGET_METHODS = new Set([
 ]);
 
 const DEFAULT_STALL_MS = 10_000;
+const CLAIM_FAILED_WAIT_MS = 100;
 
 interface PendingWrite {
   /** The chat whose own budget the call spends; undefined for bot-wide-only calls. */
   chatId: number | undefined;
+  /** The shared budget said this chat must wait until then (other chats may go meanwhile). */
+  notBefore: number;
   /** Writes the request; `settle` is called when its answer (or failure) comes back. */
   start: (settle: () => void) => void;
 }
@@ -53,38 +57,96 @@ export function createPacedFetch(deps: {
   timers: DeliveryTimers;
   /** A call still unanswered after this long is counted as answered (default 10 s). */
   stallMs?: number;
+  /**
+   * The budget shared with the bot's other instances (Redis, `REDIS_URL`): a call the pacer lets go
+   * is claimed there too, and written the moment the claim answers. Without it (one instance) the
+   * pacer alone decides, synchronously, as before.
+   */
+  shared?: WriteBudget;
+  /** Told of every 429 Telegram answers (the chat, when the call named one), to hold the other instances too. */
+  onRateLimited?: (chatId: number | undefined, retryAfterMs: number) => void;
 }): typeof fetch {
-  const { pacer, base, timers } = deps;
+  const { pacer, base, timers, shared, onRateLimited } = deps;
   const stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
   const queue: PendingWrite[] = [];
   let timer: unknown;
   let timerAt = Number.POSITIVE_INFINITY;
+  /** A shared claim is on its way: its answer pumps again (one at a time keeps arrival order). */
+  let claiming = false;
+  /** The shared budget said the whole bot must wait until then. */
+  let botNotBefore = 0;
+
+  function write(pending: PendingWrite, now: number): void {
+    const settleInPacer = pacer.record(now, pending.chatId);
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      timers.clearTimeout(stallGuard);
+      settleInPacer(timers.now());
+      // An answer frees room in its windows: whoever waited for it may go now.
+      if (queue.length > 0) pump();
+    };
+    // A request that hangs (a black-holed connection) must not hold its place forever; by then
+    // it has long arrived, or never will.
+    const stallGuard = timers.setTimeout(settle, stallMs);
+    pending.start(settle);
+  }
+
+  /**
+   * Asks the shared budget for `pending` (the pacer already said yes). A yes is written in the step
+   * the answer arrives in: the budget counted it at Redis's clock, and its windows are longer than
+   * Telegram's by the time a claimed call may take to arrive (see paced-telegram-fetch.ts).
+   */
+  function claim(budget: WriteBudget, pending: PendingWrite): void {
+    claiming = true;
+    const { chatId } = pending;
+    const target = chatId === undefined ? undefined : { chatId, kind: kindOf(chatId) };
+    const answered = (botWaitMs: number, chatWaitMs: number) => {
+      claiming = false;
+      const now = timers.now();
+      const index = queue.indexOf(pending);
+      // Aborted meanwhile: its place stays spent (the budget cannot give one back), nothing is written.
+      if (index >= 0 && botWaitMs === 0 && chatWaitMs === 0) {
+        queue.splice(index, 1);
+        // No other write was recorded while the claim was out, so the pacer's yes still holds.
+        write(pending, now);
+      }
+      if (chatWaitMs > 0) pending.notBefore = now + chatWaitMs;
+      if (botWaitMs > 0) botNotBefore = now + botWaitMs;
+      if (queue.length > 0) pump();
+    };
+    Promise.resolve()
+      .then(() => budget.claim(target))
+      .then(
+        (wait) => answered(wait.botWaitMs, wait.chatWaitMs),
+        // The failover budget answers from its local share when Redis fails; anything else is a
+        // bug, and a short wait keeps the bot going without a burst.
+        () => answered(CLAIM_FAILED_WAIT_MS, 0),
+      );
+  }
 
   function pump(): void {
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
+    if (claiming) return;
+    if (shared && botNotBefore > timers.now()) {
+      schedule(botNotBefore - timers.now());
+      return;
+    }
     let soonest = Number.POSITIVE_INFINITY;
     for (let index = 0; index < queue.length; ) {
       const pending = queue[index]!;
       const now = timers.now();
-      const wait = pacer.waitMs(now, pending.chatId);
-      if (wait === 0) {
-        const settleInPacer = pacer.record(now, pending.chatId);
-        let settled = false;
-        const settle = () => {
-          if (settled) return;
-          settled = true;
-          timers.clearTimeout(stallGuard);
-          settleInPacer(timers.now());
-          // An answer frees room in its windows: whoever waited for it may go now.
-          if (queue.length > 0) pump();
-        };
-        // A request that hangs (a black-holed connection) must not hold its place forever; by then
-        // it has long arrived, or never will.
-        const stallGuard = timers.setTimeout(settle, stallMs);
+      const wait = Math.max(pacer.waitMs(now, pending.chatId), pending.notBefore - now);
+      if (wait <= 0) {
+        if (shared) {
+          claim(shared, pending);
+          return;
+        }
         queue.splice(index, 1);
-        pending.start(settle);
+        write(pending, now);
         continue;
       }
       soonest = Math.min(soonest, wait);
@@ -120,11 +182,14 @@ export function createPacedFetch(deps: {
       };
       const pending: PendingWrite = {
         chatId,
+        notBefore: 0,
         start: (settle) => {
           signal?.removeEventListener('abort', onAbort);
           base(input, init).then(
             (response) => {
               settle();
+              if (response.status === 429 && onRateLimited)
+                reportRateLimit(response, init?.body, onRateLimited);
               resolve(response);
             },
             (error: unknown) => {
@@ -140,6 +205,27 @@ export function createPacedFetch(deps: {
       pump();
     });
   };
+}
+
+/** Telegram gives groups (and channels) negative ids, users' private chats positive ones. */
+const kindOf = (chatId: number): 'group' | 'private' => (chatId < 0 ? 'group' : 'private');
+
+/** Reads a 429's `retry_after` from a copy of the answer (the caller reads the original). */
+function reportRateLimit(
+  response: Response,
+  body: unknown,
+  onRateLimited: (chatId: number | undefined, retryAfterMs: number) => void,
+): void {
+  response
+    .clone()
+    .json()
+    .then(
+      (answer: unknown) => {
+        const seconds = (answer as { parameters?: { retry_after?: unknown } }).parameters?.retry_after;
+        onRateLimited(chatIdOf(body), (typeof seconds === 'number' ? seconds : 1) * 1000);
+      },
+      () => onRateLimited(chatIdOf(body), 1000),
+    );
 }
 
 /** The numeric chat id from a JSON body; undefined for `@username` ids and other bodies. */
