@@ -28,15 +28,16 @@ describe('openDatabase', () => {
     const onMigrated = (r: { applied: { version: number }[] }) =>
       migrated.push(r.applied.map((m) => m.version));
     const first = ws.open('a.db', { onMigrated, now: () => 1234 });
-    expect(schemaVersion(first)).toBe(4);
+    expect(schemaVersion(first)).toBe(5);
     first.close();
     const second = ws.open('a.db', { onMigrated });
-    expect(migrated).toEqual([[1, 2, 3, 4], []]);
+    expect(migrated).toEqual([[1, 2, 3, 4, 5], []]);
     expect(second.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'init', applied_at: 1234 },
       { version: 2, name: 'tools', applied_at: 1234 },
       { version: 3, name: 'media', applied_at: 1234 },
       { version: 4, name: 'tools_settings', applied_at: 1234 },
+      { version: 5, name: 'inbox', applied_at: 1234 },
     ]);
   });
 
@@ -47,7 +48,7 @@ describe('openDatabase', () => {
 
   it('works in memory', () => {
     const db = ws.track(openDatabase(':memory:'));
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(5);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
