@@ -1,5 +1,16 @@
 import type { BotApiEmulator, CallRecord, MessageState } from '../../src/emulator/index.js';
-import { answerText } from './scale-world.js';
+
+/** Questions say `Question q12`; the model answers `answerText('q12')`, so every final text is known. */
+export function answerText(id: string): string {
+  return `Answer ${id}: the shared budget kept every chat in order and nothing was lost here.`;
+}
+
+const QUESTION_ID = /\bq\d+\b/;
+
+/** The question id (`q12`) in a model request's last message. */
+export function questionIdOf(content: unknown): string | undefined {
+  return typeof content === 'string' ? QUESTION_ID.exec(content)?.[0] : undefined;
+}
 
 /** One question a user asked, and what its answer must say. */
 export interface AskedQuestion {

@@ -14,6 +14,7 @@ import { createTestDatabase, dropTestDatabase } from '../support/postgres-test-s
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { type RoundRobinFront, startRoundRobinFront } from '../support/round-robin-front.js';
 import { TEST_SECRETS } from '../support/start-streamgram.js';
+import { answerText, questionIdOf } from './load.js';
 
 /**
  * Several real Streamgram processes as one bot: one PostgreSQL database, one redis-server, one Bot API
@@ -42,18 +43,6 @@ export interface ScaleWorldOptions {
   /** The model's answer to question `id` (see `answerText`); default: `answerText(id)` in about a second. */
   answer?: (id: string) => FakeScenario;
   env?: Record<string, string>;
-}
-
-/** Questions say `Question q12`; the model answers `answerText('q12')`, so every final text is known. */
-export function answerText(id: string): string {
-  return `Answer ${id}: the shared budget kept every chat in order and nothing was lost here.`;
-}
-
-const QUESTION_ID = /\bq\d+\b/;
-
-/** The question id (`q12`) in a model request's last message. */
-export function questionIdOf(content: unknown): string | undefined {
-  return typeof content === 'string' ? QUESTION_ID.exec(content)?.[0] : undefined;
 }
 
 export async function startScaleWorld(options: ScaleWorldOptions): Promise<ScaleWorld> {

@@ -3,14 +3,16 @@ import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.
 import { redisAvailable } from '../support/redis-server.js';
 import {
   type AskedQuestion,
+  answerText,
   ask,
   askEverywhere,
   countOutcomes,
   createLoadChats,
   maxCallsInWindow,
   orderProblems,
+  questionIdOf,
 } from './load.js';
-import { answerText, questionIdOf, type ScaleWorld, startScaleWorld } from './scale-world.js';
+import { type ScaleWorld, startScaleWorld } from './scale-world.js';
 
 const skip = !hasPostgres || !redisAvailable();
 if (skip && process.env.STREAMGRAM_REQUIRE_REDIS === '1' && !redisAvailable())
