@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createConfig } from '../src/config.js';
 
@@ -228,6 +229,25 @@ describe('createConfig', () => {
     });
     expect(problems.join('; ')).toMatch(/DATABASE_URL.*postgres:\/\//);
     expect(problems.join('; ')).toMatch(/DATABASE_POOL_SIZE/);
+    expect(problems.join('; ')).not.toContain('hunter2-secret');
+  });
+  it('shares the budget through REDIS_URL, keeps its password secret, and names the instance', () => {
+    expect(createConfig(base)).toMatchObject({
+      redisUrl: undefined,
+      instanceId: `${hostname()}-${process.pid}`,
+    });
+    const url = 'rediss://default:r%2Fedis-pass-77@cache.internal:6380/0';
+    const config = createConfig({ ...base, REDIS_URL: url, INSTANCE_ID: 'bot-2' });
+    expect(config).toMatchObject({ redisUrl: url, instanceId: 'bot-2' });
+    expect(config.secrets).toContain('r/edis-pass-77');
+    expect(config.secrets).toContain(url);
+    const problems = problemsOf({
+      ...base,
+      REDIS_URL: 'http://:hunter2-secret@cache:6379',
+      INSTANCE_ID: 'a b',
+    });
+    expect(problems.join('; ')).toMatch(/REDIS_URL.*redis:\/\//);
+    expect(problems.join('; ')).toMatch(/INSTANCE_ID/);
     expect(problems.join('; ')).not.toContain('hunter2-secret');
   });
 });

@@ -40,19 +40,33 @@ export async function startSharedBudget(deps: {
   forgetAfterMs?: number;
 }): Promise<SharedBudget> {
   const { instanceId, limits } = deps;
-  const redis = await connectRedis(deps.url);
+  // The connection's own error says what is wrong ("connect ECONNREFUSED 10.0.0.5:6379"); a command
+  // refused meanwhile only says the stream is closed. Its message names host and port, not the URL.
+  let connectionError = 'not connected';
+  const redis = await connectRedis(deps.url, (error) => {
+    connectionError = error.message;
+  });
+  const explained = async <T>(command: () => Promise<T>): Promise<T> => {
+    if (redis.status !== 'ready') throw new Error(`Redis ${redis.status}: ${connectionError}`);
+    return command();
+  };
   // The hash tag keeps every key of the bot in one Redis Cluster slot (one script touches several).
   const prefix = `streamgram:{${deps.botId}}:`;
+  const redisBudget = createRedisWriteBudget({ redis, prefix, limits, instanceId });
+  const presence = createInstancePresence({
+    redis,
+    prefix,
+    instanceId,
+    forgetAfterMs: deps.forgetAfterMs ?? FORGET_AFTER_MS,
+  });
   const budget = createFailoverWriteBudget({
-    shared: createRedisWriteBudget({ redis, prefix, limits, instanceId }),
+    shared: {
+      claim: (target) => explained(() => redisBudget.claim(target)),
+      hold: (chatId, ms) => explained(() => redisBudget.hold(chatId, ms)),
+    },
     local: (share, options) => createLocalWriteBudget(share, Date.now, options),
     limits,
-    presence: createInstancePresence({
-      redis,
-      prefix,
-      instanceId,
-      forgetAfterMs: deps.forgetAfterMs ?? FORGET_AFTER_MS,
-    }),
+    presence: { beat: () => explained(() => presence.beat()), leave: () => presence.leave() },
     heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
     logger: deps.logger,
   });

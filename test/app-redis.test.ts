@@ -1,0 +1,74 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
+import { redisAvailable, startTestRedis, type TestRedis } from './support/redis-server.js';
+import { useStreamgram } from './support/use-streamgram.js';
+
+const REDIS_PASSWORD = 'redis-secret-password-0042';
+
+describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)('the app with REDIS_URL', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+  const start = useStreamgram();
+
+  async function answersOnce(world: Awaited<ReturnType<typeof start>>, text: string): Promise<void> {
+    const { telegram, openai } = world;
+    openai.enqueue({ text });
+    const user = telegram.createUser({ firstName: 'Shared' });
+    telegram.userSends({ chat: user.id, text: 'Hello' });
+    await telegram.waitFor(() => telegram.lastBotMessage(user.id)?.text === text, { timeoutMs: 20_000 });
+  }
+
+  it('answers end to end on the shared budget; /healthz names redis, /metrics labels the instance', async () => {
+    const world = await start({
+      env: { REDIS_URL: redis.url, INSTANCE_ID: 'bot-a', STREAM_MODE: 'edit' },
+      emulator: { limits: 'sliding' },
+    });
+    await answersOnce(world, 'Answered through the shared budget.');
+    const base = `http://127.0.0.1:${world.app.httpPort}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok (database: sqlite, redis: shared)\n');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/streamgram_telegram_calls_total\{method="sendMessage",instance="bot-a"\} [1-9]/);
+    const series = metrics.split('\n').filter((line) => line.startsWith('streamgram_'));
+    expect(series.length).toBeGreaterThan(0);
+    expect(series.filter((line) => !line.includes('instance="bot-a"'))).toEqual([]);
+    expect(world.logs.join('')).not.toContain('Redis unreachable');
+    expect(world.telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
+
+    // Shutdown leaves the instance list at once.
+    await world.app.stop();
+    const probe = new Redis(redis.port, '127.0.0.1');
+    try {
+      const botId = world.config.telegram.token.split(':')[0];
+      expect(await probe.zcard(`streamgram:{${botId}}:instances`)).toBe(0);
+    } finally {
+      probe.disconnect();
+    }
+  });
+
+  it('with Redis unreachable it still starts and answers on a local share, with one clear log line and no secret', async () => {
+    const closed = await freePort();
+    const world = await start({
+      env: { REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${closed}`, STREAM_MODE: 'edit' },
+      emulator: { limits: 'sliding' },
+    });
+    await answersOnce(world, 'Answered on the local share.');
+    const health = await fetch(`http://127.0.0.1:${world.app.httpPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok (database: sqlite, redis: local share)\n');
+    const lines = world.logs.filter((line) => line.includes('Redis'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'Redis unreachable: this instance now keeps to 1/1 of the bot-wide rate budget',
+    );
+    expect(lines[0]).toContain(`connect ECONNREFUSED 127.0.0.1:${closed}`);
+    expect(world.logs.join('')).not.toContain(REDIS_PASSWORD);
+  });
+});
