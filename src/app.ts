@@ -7,6 +7,7 @@ import { createChatQueue } from './conversation/chat-queue.js';
 import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
+import { startInbox } from './inbox/start-inbox.js';
 import type { Logger } from './logger.js';
 import { cacheDownloads } from './media/cache-downloads.js';
 import { createTelegramFileDownloader } from './media/download-telegram-file.js';
@@ -53,6 +54,8 @@ export interface AppOptions {
 
 export interface RunningApp {
   readonly httpPort: number;
+  /** With the durable inbox: this instance's id, the chats it owns and whether it polls (tests, logs). */
+  readonly inbox?: { readonly instanceId: string; ownedChats(): number[]; isLeader(): boolean };
   /**
    * Stops taking updates, gives answers in flight the grace period to finish, then interrupts the
    * rest (what the user saw is committed with a notice and stored as interrupted) and closes everything.
@@ -75,7 +78,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   logger.info({ database: store.kind, location: store.location }, 'database open');
   const storage = createStorage(store);
-  const recovered = await storage.messages.markStreamingAsInterrupted(Date.now());
+  // With the inbox, other live instances are writing answers: a chat's new owner tidies up instead.
+  const recovered = config.inbox ? 0 : await storage.messages.markStreamingAsInterrupted(Date.now());
   if (recovered > 0) logger.warn({ recovered }, 'answers left streaming by the last run marked interrupted');
   // Telegram redelivers updates for at most a day; a week of ids is plenty to recognise them.
   await storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
@@ -104,6 +108,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     fetch: telegramFetch,
     logger,
     processedUpdates: storage.processedUpdates,
+    skipDuplicateFilter: config.inbox,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   // One budget for everything the bot sends: streamed answers (through the engine, on an API client
@@ -208,8 +213,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),
   );
+  const inbox =
+    config.inbox && config.databaseUrl !== undefined
+      ? startInbox({ url: config.databaseUrl, store, storage, bot, queue, logger })
+      : undefined;
   const submit = createSubmitQuestions({
     queue,
+    ...(inbox ? { lifecycle: inbox.lifecycle } : {}),
     answerQuestion,
     notify: async (question, text) => {
       await bot.api.sendMessage(question.chat.id, text, {
@@ -231,6 +241,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queue,
     activeAnswers,
     submit,
+    ...(inbox ? { onQuestionTaken: inbox.taken } : {}),
     tools,
     toolMaxSteps: config.tools.maxSteps,
   });
@@ -241,7 +252,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   await bot.init();
   await features.registerCommands(bot.api, logger);
   let accepting = true;
-  const updates = startUpdates({ bot, config, logger, isAccepting: () => accepting });
+  await inbox?.start();
+  const updates = startUpdates({
+    bot,
+    config,
+    logger,
+    isAccepting: () => accepting,
+    ...(inbox ? { inbox: { store: inbox.accept, leader: inbox.leader } } : {}),
+  });
   const http = await startHttpServer({
     port: config.port,
     routes: {
@@ -281,12 +299,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   async function stopOnce(): Promise<void> {
     accepting = false;
     await updates.stop();
+    // Questions not started go back to the inbox for another instance, idle chats are let go now.
+    await inbox?.handBack();
     const finished = await settlesWithin(queue.drain(), config.shutdownGraceMs);
     if (!finished) {
       logger.warn({ active: activeAnswers.size }, 'grace period over: interrupting answers in flight');
       shutdown.abort();
       await settlesWithin(queue.drain(), FINAL_DELIVERY_MS);
     }
+    await inbox?.close();
     await delivery.close();
     await mcp?.close();
     await gate.close();
@@ -299,6 +320,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let stopped: Promise<void> | undefined;
   return {
     httpPort: http.port,
+    ...(inbox
+      ? {
+          inbox: {
+            instanceId: inbox.inbox.instanceId,
+            ownedChats: () => inbox.inbox.owner.owned(),
+            isLeader: () => inbox.leader.isLeader(),
+          },
+        }
+      : {}),
     stop: () => {
       stopped ??= stopOnce();
       return stopped;

@@ -75,6 +75,11 @@ export interface Config {
   redisUrl: string | undefined;
   /** `INSTANCE_ID`: this process among the bot's instances (logs, /metrics, Redis presence). */
   instanceId: string;
+  /**
+   * The durable per-chat inbox shared by several instances (`INBOX`, on by default with
+   * DATABASE_URL; never with SQLite): updates are stored before they are acknowledged.
+   */
+  inbox: boolean;
   allowedUsers: AccessList;
   adminUsers: AccessList;
   streamMode: StreamMode;
@@ -200,6 +205,7 @@ const environmentSchema = z.object({
   INSTANCE_ID: optionalText.refine((value) => value === undefined || /^[\w.:-]{1,100}$/.test(value), {
     message: 'must be 1 to 100 characters of A-Z, a-z, 0-9, _, ., : and -',
   }),
+  INBOX: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   ALLOWED_USERS: z.string({
     message: 'is required: comma-separated Telegram user ids or @usernames, or * to allow everyone',
   }),
@@ -337,6 +343,7 @@ export function createConfig(env: Environment): Config {
     databasePoolSize: vars.DATABASE_POOL_SIZE,
     redisUrl: vars.REDIS_URL,
     instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    inbox: vars.DATABASE_URL !== undefined && vars.INBOX === 'on',
     allowedUsers,
     adminUsers,
     streamMode: vars.STREAM_MODE,

@@ -24,6 +24,8 @@ import { trimHistory } from './trim-history.js';
 
 export interface Question {
   updateId: number;
+  /** Every update the question came from when parts were merged (a split paste, an album); else unset. */
+  updateIds?: number[];
   chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string };
   user: { id: number; username?: string; firstName?: string };
   text: string;

@@ -134,8 +134,14 @@ export function mergeQuestions(first: Question, next: Question): Question {
     // An album's caption rides on one of its pictures: no blank lines for the others.
     text: [first.text, next.text].filter((text) => text !== '').join('\n'),
     messageIds: [...first.messageIds, ...next.messageIds],
+    updateIds: [...updateIdsOf(first), ...updateIdsOf(next)],
     ...(first.attachments || next.attachments
       ? { attachments: [...(first.attachments ?? []), ...(next.attachments ?? [])] }
       : {}),
   };
+}
+
+/** The updates a question came from (the durable inbox marks their rows as its answer goes). */
+export function updateIdsOf(question: Question): number[] {
+  return question.updateIds ?? [question.updateId];
 }

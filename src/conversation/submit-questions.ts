@@ -18,6 +18,21 @@ export interface SubmitQuestionsDeps {
   userRateLimit: UserRateLimit;
   onAnswerStart?(): void;
   onAnswerEnd?(outcome: AnswerOutcome | undefined): void;
+  /** With the durable inbox (several instances): its rows follow each question (see src/inbox). */
+  lifecycle?: QuestionLifecycle;
+}
+
+/** What the durable inbox needs to hear about a question; absent with one instance. */
+export interface QuestionLifecycle {
+  /**
+   * Before the answer's first Telegram call; false means "hand it back" (this instance is stopping
+   * gracefully: another one answers it, so nothing is said here).
+   */
+  starting(question: Question): Promise<boolean>;
+  /** The question is over here, whatever the outcome (answered, failed, refused). */
+  finished(question: Question): Promise<void>;
+  /** The chat's queue settled after this question's turn: the chat may be released. */
+  settled(chatId: number): void;
 }
 
 const SOMETHING_WENT_WRONG = '⚠️ Sorry, something went wrong on our side. Please try again.';
@@ -34,35 +49,49 @@ export function createSubmitQuestions(deps: SubmitQuestionsDeps) {
       log.info({ chars: question.text.length }, 'question refused');
       deps
         .notify(question, refusal)
-        .catch((error: unknown) => log.warn({ err: error }, 'could not send a refusal'));
+        .catch((error: unknown) => log.warn({ err: error }, 'could not send a refusal'))
+        .finally(async () => {
+          await deps.lifecycle?.finished(question);
+          deps.lifecycle?.settled(question.chat.id);
+        });
       return;
     }
-    void deps.queue.enqueue(question.chat.id, async () => {
-      if (deps.shutdownSignal.aborted) {
-        await deps.notify(question, RESTARTING);
-        return;
-      }
-      deps.onAnswerStart?.();
-      let outcome: AnswerOutcome | undefined;
+    const turn = deps.queue.enqueue(question.chat.id, async () => {
+      if (deps.lifecycle && !(await deps.lifecycle.starting(question))) return;
       try {
-        outcome = await deps.answerQuestion(question, log);
-      } catch (error) {
-        if (error instanceof MediaError) {
-          log.info({ kind: error.kind, err: error }, 'attachment could not be read');
-          await deps.notify(question, describeMediaFailure(error));
-        } else if (error instanceof StorageError) {
-          log.error({ err: error, kind: error.kind }, 'cannot save the conversation');
-          await deps.notify(question, cannotSave(error));
-        } else {
-          // A bug of ours must not look like a bot that ignores people.
-          log.error({ err: error }, 'answer failed');
-          await deps.notify(question, SOMETHING_WENT_WRONG);
-        }
+        await answerInTurn(question, log);
       } finally {
-        deps.onAnswerEnd?.(outcome);
+        await deps.lifecycle?.finished(question);
       }
     });
+    if (deps.lifecycle) void turn.then(() => deps.lifecycle?.settled(question.chat.id));
   };
+
+  async function answerInTurn(question: Question, log: Logger): Promise<void> {
+    if (deps.shutdownSignal.aborted) {
+      await deps.notify(question, RESTARTING);
+      return;
+    }
+    deps.onAnswerStart?.();
+    let outcome: AnswerOutcome | undefined;
+    try {
+      outcome = await deps.answerQuestion(question, log);
+    } catch (error) {
+      if (error instanceof MediaError) {
+        log.info({ kind: error.kind, err: error }, 'attachment could not be read');
+        await deps.notify(question, describeMediaFailure(error));
+      } else if (error instanceof StorageError) {
+        log.error({ err: error, kind: error.kind }, 'cannot save the conversation');
+        await deps.notify(question, cannotSave(error));
+      } else {
+        // A bug of ours must not look like a bot that ignores people.
+        log.error({ err: error }, 'answer failed');
+        await deps.notify(question, SOMETHING_WENT_WRONG);
+      }
+    } finally {
+      deps.onAnswerEnd?.(outcome);
+    }
+  }
 
   function refuse(question: Question): string | undefined {
     if (question.text.length > deps.maxQuestionChars) {

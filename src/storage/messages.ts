@@ -98,6 +98,11 @@ export interface MessageRepository {
   findStreaming(): Promise<MessageRecord[]>;
   /** At start, marks every `streaming` answer as `interrupted`; returns how many. */
   markStreamingAsInterrupted(now: number): Promise<number>;
+  /**
+   * The same for one chat: with several instances (the inbox), the chat's new owner tidies up after
+   * a dead one without touching the answers other live instances are writing.
+   */
+  markChatStreamingAsInterrupted(chatId: number, now: number): Promise<number>;
   /** Replaces a user message's attachments (e.g. marking a picture a provider refused). */
   updateAttachments(id: number, attachments: readonly Attachment[]): Promise<boolean>;
 }
@@ -154,6 +159,8 @@ export function createMessageRepository(
   const streaming = "SELECT * FROM messages WHERE status = 'streaming' ORDER BY id";
   const interrupt = `UPDATE messages SET status = 'interrupted', finished_at = ${finishedAt('$1')}
      WHERE status = 'streaming'`;
+  const interruptInChat = `UPDATE messages SET status = 'interrupted', finished_at = ${finishedAt('$2')}
+     WHERE status = 'streaming' AND chat_id = $1`;
 
   const insertId = async (text: string, params: (string | number | null)[]) =>
     Number((await sql.get<{ id: number }>(text, params))!.id);
@@ -241,6 +248,11 @@ export function createMessageRepository(
     },
     markStreamingAsInterrupted(at) {
       return storageCall('messages.markStreamingAsInterrupted', () => sql.run(interrupt, [at]));
+    },
+    markChatStreamingAsInterrupted(chatId, at) {
+      return storageCall('messages.markChatStreamingAsInterrupted', () =>
+        sql.run(interruptInChat, [chatId, at]),
+      );
     },
     async updateAttachments(id, attachments) {
       const json = attachments.length > 0 ? JSON.stringify(attachments) : null;

@@ -15,6 +15,11 @@ export interface CreateBotDeps {
   processedUpdates: ProcessedUpdates;
   /** Skips the getMe call at start (tests and the playground know the bot already). */
   botInfo?: UserFromGetMe;
+  /**
+   * With the durable inbox the insert of the update is the duplicate check, and an update the inbox
+   * dispatches again (its owner died) must not be dropped: the filter below is left out.
+   */
+  skipDuplicateFilter?: boolean;
   /** The paced fetch shared by every Bot API client of the process (see paced-telegram-fetch.ts). */
   fetch?: typeof fetch;
 }
@@ -35,6 +40,7 @@ export function createBot(deps: CreateBotDeps): Bot<BotContext> {
   // In update order: a pool may answer the checks out of order, and the chats' queues follow them.
   const inOrder = createInOrder<'updates'>();
   bot.use(async (ctx, next) => {
+    if (deps.skipDuplicateFilter) return next();
     let isNew: boolean;
     try {
       isNew = await inOrder(

@@ -4,6 +4,8 @@ import type { Update } from 'grammy/types';
 import type { Config } from '../config.js';
 import { createChatQueue } from '../conversation/chat-queue.js';
 import type { RouteHandler } from '../http/create-http-server.js';
+import type { LeaderPoller } from '../inbox/leader-poller.js';
+import { chatOf } from '../inbox/update-chat.js';
 import type { Logger } from '../logger.js';
 import type { BotContext } from './context.js';
 import { createWebhookRoute } from './webhook-route.js';
@@ -31,8 +33,42 @@ export function startUpdates(deps: {
   config: Pick<Config, 'webhook'>;
   logger: Logger;
   isAccepting(): boolean;
+  /**
+   * The durable inbox (several instances): webhook updates are stored before the 200, and long
+   * polling is done by the one leader, which stores each batch before moving the offset on.
+   */
+  inbox?: { store(updates: readonly Update[]): Promise<void>; leader: LeaderPoller };
 }): UpdateSource {
-  const { bot, config, logger } = deps;
+  const { bot, config, logger, inbox } = deps;
+  if (config.webhook && inbox) {
+    const { url, secret } = config.webhook;
+    const route = createWebhookRoute({
+      secret,
+      isAccepting: deps.isAccepting,
+      logger,
+      handleUpdate: () => undefined,
+      store: (update) => inbox.store([update]),
+    });
+    return {
+      mode: 'webhook',
+      routes: { [`POST ${new URL(url).pathname}`]: route },
+      start: async () => {
+        await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+      },
+      stop: async () => undefined,
+    };
+  }
+  if (inbox) {
+    return {
+      mode: 'polling',
+      routes: {},
+      start: async () => {
+        await bot.api.deleteWebhook();
+        inbox.leader.start();
+      },
+      stop: () => inbox.leader.stop(),
+    };
+  }
   if (config.webhook) {
     const { url, secret } = config.webhook;
     // Handlers run in the background, but in arrival order per chat, as with long polling.
@@ -73,13 +109,4 @@ export function startUpdates(deps: {
       if (runner?.isRunning()) await runner.stop();
     },
   };
-}
-
-function chatOf(update: Update): number {
-  const chat =
-    update.message?.chat ??
-    update.edited_message?.chat ??
-    update.callback_query?.message?.chat ??
-    update.stopped_message_generation?.chat;
-  return chat?.id ?? 0;
 }

@@ -13,6 +13,11 @@ const MAX_BODY_BYTES = 1 << 20;
 export function createWebhookRoute(deps: {
   secret: string;
   handleUpdate(update: Update): void;
+  /**
+   * The durable inbox (several instances): the update is stored before it is acknowledged; when it
+   * cannot be, the answer is 503 and Telegram sends it again later. `handleUpdate` is not called.
+   */
+  store?(update: Update): Promise<void>;
   isAccepting(): boolean;
   logger: Logger;
 }) {
@@ -37,6 +42,22 @@ export function createWebhookRoute(deps: {
     const update = parseUpdate(await readBody(request));
     if (update === undefined) {
       response.writeHead(400, { 'content-type': 'text/plain' }).end('malformed update\n');
+      return;
+    }
+    if (deps.store) {
+      try {
+        await deps.store(update);
+      } catch (error) {
+        deps.logger.error(
+          { err: error, update: update.update_id },
+          'cannot store the update; Telegram will resend it',
+        );
+        response
+          .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' })
+          .end('cannot store the update\n');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');

@@ -43,12 +43,12 @@ describe('round-robin front', () => {
     const a = await echoServer('a');
     const b = await echoServer('b', 503);
     front = await startRoundRobinFront([a, b]);
-    const answers = [];
+    const answers: { status: number; name?: string }[] = [];
     for (let i = 0; i < 4; i++) {
       const response = await post(`${front.url}/hook`, `{"n":${i}}`);
-      answers.push({ status: response.status, ...((await response.json()) as object) });
+      answers.push({ status: response.status, ...((await response.json()) as { name: string }) });
     }
-    expect(answers.map((x) => (x as { name: string }).name)).toEqual(['a', 'b', 'a', 'b']);
+    expect(answers.map((x) => x.name)).toEqual(['a', 'b', 'a', 'b']);
     expect(answers[1]).toMatchObject({ status: 503, path: '/hook', secret: 's3', body: '{"n":1}' });
     expect(front.forwardedTo(a)).toBe(2);
   });

@@ -36,6 +36,8 @@ export interface CreateFeaturesDeps {
   activeAnswers: ActiveAnswers;
   /** Puts a question (a split text already merged) on its chat's queue to be answered. */
   submit(question: Question, log: Logger): void;
+  /** A question entered the intake (the durable inbox then leaves its updates to its answer). */
+  onQuestionTaken?(question: Question): void;
   /** The tools answers may call, for /tools. */
   tools?: ToolSource;
   toolMaxSteps?: number;
@@ -65,6 +67,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     isExempt: isAdmin,
     now,
   });
+  const taken = deps.onQuestionTaken ?? (() => undefined);
   const intake = createQuestionIntake({
     submit: deps.submit,
     queue: deps.queue,
@@ -102,7 +105,15 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
         .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not send the budget notice'));
       return;
     }
+    taken(question);
     intake.submit(question, ctx.log);
+  }
+
+  /** The next part of a split text or album, when one is open; its update joins that question. */
+  function continueText(question: Question): boolean {
+    const joined = intake.continueText(question);
+    if (joined) taken(question);
+    return joined;
   }
 
   const composer = new Composer<BotContext>();
@@ -127,7 +138,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
       storage: deps.storage,
     }),
     createChatFeature({
-      continueText: (question) => intake.continueText(question),
+      continueText,
       submit: submitAsked,
       pictures: {
         replied: (message) => repliedPicture(message, config.media.maxFileBytes),
@@ -137,7 +148,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     createMediaFeature({
       config,
       storage: deps.storage,
-      continueText: (question) => intake.continueText(question),
+      continueText,
       submit: submitAsked,
     }),
     createOtherInputFeature(),

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  hasPostgres,
+  postgresSkipReason,
+} from '../support/postgres-test-store.js';
+import { type Instance, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { hasKeyboard } from '../support/visible.js';
+
+let world: InstancesWorld | undefined;
+let databaseUrl: string | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+  if (databaseUrl) await dropTestDatabase(databaseUrl);
+  databaseUrl = undefined;
+});
+
+const LONG = 'This answer streams slowly so that it can be stopped from another instance. '.repeat(20);
+
+/** Starts a slow answer and returns the message streaming it, its writer and another instance. */
+async function streamingAnswer(w: InstancesWorld, chatId: number, question: string) {
+  w.openai.enqueue({ text: LONG, tokensPerSecond: 8 });
+  w.front.setTargets(w.instances.map((i) => i.url));
+  w.telegram.userSends({ chat: chatId, text: question });
+  const message = await w.telegram.waitFor(
+    () => {
+      const last = w.telegram.lastBotMessage(chatId);
+      return last !== undefined && hasKeyboard(last) && (last.text ?? '').length > 0 ? last : undefined;
+    },
+    { timeoutMs: 15_000 },
+  );
+  const writer = w.instances.find((i) => i.app.inbox?.ownedChats().includes(chatId));
+  if (writer === undefined) throw new Error('no instance owns the chat while its answer streams');
+  const other = w.instances.find((i) => i !== writer) as Instance;
+  // Every update from now on reaches the other instance only.
+  w.front.setTargets([other.url]);
+  return { message, writer, other };
+}
+
+async function stoppedWithin(w: InstancesWorld, chatId: number, messageId: number, ms: number) {
+  return w.telegram.waitFor(
+    () => {
+      const message = w.telegram.message(chatId, messageId);
+      return message !== undefined && !hasKeyboard(message) && (message.text ?? '').includes('Stopped')
+        ? message
+        : undefined;
+    },
+    { timeoutMs: ms },
+  );
+}
+
+describe.skipIf(!hasPostgres)(
+  `durable inbox: stop reaches the writer ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
+  () => {
+    it('/stop and the Stop button sent through another instance stop the answer within 3 s', async () => {
+      databaseUrl = await createTestDatabase('inbox_stop');
+      world = await startInstances({ count: 2, databaseUrl, mode: 'webhook' });
+      const w = world;
+      const user = w.telegram.createUser({ firstName: 'Stopper' });
+
+      const first = await streamingAnswer(w, user.id, 'Tell me a long story');
+      const before = w.front.forwardedTo(first.other.url);
+      w.telegram.userSends({ chat: user.id, text: '/stop' });
+      const stopped = await stoppedWithin(w, user.id, first.message.messageId, 3000);
+      expect(stopped.text).not.toContain(LONG.trim());
+      expect(w.front.forwardedTo(first.other.url)).toBeGreaterThan(before);
+      expect(first.writer.logs.join('')).toContain('answer stopped by /stop');
+
+      const second = await streamingAnswer(w, user.id, 'Another long story');
+      const data = (second.message.replyMarkup as { inline_keyboard: { callback_data: string }[][] })
+        .inline_keyboard[0]?.[0]?.callback_data;
+      expect(data).toMatch(/^stop:\d+$/);
+      w.telegram.pressButton({ chat: user.id, messageId: second.message.messageId, data: data as string });
+      await stoppedWithin(w, user.id, second.message.messageId, 3000);
+      expect(second.writer.logs.join('')).toContain('answer stopped by its button');
+      expect(w.openai.requests).toHaveLength(2);
+    }, 60_000);
+  },
+);
