@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
 
-const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const mainPath = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const cwd = fileURLToPath(new URL('./', import.meta.url)); // no .env here
 
@@ -14,6 +13,8 @@ export interface BotProcess {
   readonly url: string;
   /** True between `start()` and its exit. */
   readonly running: boolean;
+  /** The running process's pid (undefined when it is not running). */
+  readonly pid: number | undefined;
   /** Everything it printed on stdout and stderr since it was created (every run). */
   output(): string;
   /** Spawns it and waits until /healthz answers 200. */
@@ -40,7 +41,9 @@ export async function createBotProcess(options: BotProcessOptions): Promise<BotP
 
   async function start(): Promise<void> {
     if (child) throw new Error(`${options.instanceId} is already running`);
-    const spawned = spawn(process.execPath, [tsx, mainPath], {
+    // tsx as a loader in this very process (as `npm start` runs), not its CLI: the CLI runs the bot in
+    // a child of its own, which a SIGKILL to the CLI would leave running.
+    const spawned = spawn(process.execPath, ['--import', 'tsx', mainPath], {
       cwd,
       env: {
         PATH: process.env.PATH ?? '',
@@ -82,6 +85,9 @@ export async function createBotProcess(options: BotProcessOptions): Promise<BotP
     url,
     get running() {
       return child !== undefined;
+    },
+    get pid() {
+      return child?.pid;
     },
     output: () => output,
     start,
