@@ -5,11 +5,14 @@ export function answerText(id: string): string {
   return `Answer ${id}: the shared budget kept every chat in order and nothing was lost here.`;
 }
 
-const QUESTION_ID = /\bq\d+\b/;
+const QUESTION_ID = /\bq\d+\b/g;
 
-/** The question id (`q12`) in a model request's last message. */
+/**
+ * The question id (`q12`) in a model request's last message: the last one named, since a question
+ * asked after an interrupted one reaches the model in one user turn with it ("Question q8\n\nQuestion q38").
+ */
 export function questionIdOf(content: unknown): string | undefined {
-  return typeof content === 'string' ? QUESTION_ID.exec(content)?.[0] : undefined;
+  return typeof content === 'string' ? content.match(QUESTION_ID)?.at(-1) : undefined;
 }
 
 /** One question a user asked, and what its answer must say. */
@@ -96,9 +99,11 @@ export function outcomeOf(telegram: BotApiEmulator, question: AskedQuestion): Ou
   const notices = messages.filter(
     (message) => message.replyToMessageId === question.messageId && INTERRUPTED.test(message.text ?? ''),
   ).length;
-  if (finals + notices > 1) return 'duplicated';
-  if (finals === 1) return 'answered';
-  return notices === 1 ? 'interrupted' : 'missing';
+  if (finals > 1 || notices > 1) return 'duplicated';
+  // A crashed writer may have shown the whole text before it died (its row still said started):
+  // the notice is what the user was told, and nothing was written twice.
+  if (notices === 1) return 'interrupted';
+  return finals === 1 ? 'answered' : 'missing';
 }
 
 /**
@@ -156,4 +161,13 @@ export function countOutcomes(
   const counts: Record<Outcome, number> = { answered: 0, interrupted: 0, missing: 0, duplicated: 0 };
   for (const question of questions) counts[outcomeOf(telegram, question)]++;
   return counts;
+}
+
+/** What the user of a question saw, for failure messages: the bot's messages in that chat. */
+export function describeChat(telegram: BotApiEmulator, question: AskedQuestion): string {
+  const messages = botMessages(telegram, question.chatId).map(
+    (message) =>
+      `#${message.messageId}${message.replyToMessageId === undefined ? '' : ` re #${message.replyToMessageId}`}: ${(message.text ?? '').slice(0, 60)}`,
+  );
+  return `${question.id} (#${question.messageId} in ${question.kind} ${question.chatId}, ${outcomeOf(telegram, question)}): ${messages.join(' | ')}`;
 }
