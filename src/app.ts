@@ -18,12 +18,9 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { recordAnswer } from './metrics/record-answer.js';
 import { createProviderRegistry } from './providers/create-provider-registry.js';
 import type { ModelProvider } from './providers/types.js';
-import { shareRateGate } from './shared-budget/share-gate.js';
-import { type SharedBudget, startSharedBudget } from './shared-budget/start-shared-budget.js';
 import { openStore } from './storage/open-store.js';
 import { createStorage } from './storage/storage.js';
 import { createDeliveryEngine } from './streaming/delivery/create-delivery-engine.js';
-import { createRateGate } from './streaming/delivery/rate-gate.js';
 import { createPartRenderer } from './streaming/render/index.js';
 import { createChatActivity } from './telegram/chat-activity.js';
 import { createBot } from './telegram/create-bot.js';
@@ -31,14 +28,8 @@ import { createFeatures } from './telegram/features/index.js';
 import { telegramFileApi } from './telegram/file-api.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
 import { createGrammySink } from './telegram/grammy-sink.js';
-import {
-  createPacedTelegramFetch,
-  gateBudgetsFor,
-  gatePerSecond,
-  sharedWriteLimits,
-  writePacerOptionsFor,
-} from './telegram/paced-telegram-fetch.js';
 import { startUpdates } from './telegram/start-updates.js';
+import { startTelegramBudget } from './telegram/telegram-budget.js';
 import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
 import { connectMcpServers } from './tools/mcp/connect-mcp-servers.js';
 import { allowsUser } from './tools/mcp/mcp-config.js';
@@ -87,22 +78,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // Several instances of one bot (REDIS_URL) are told apart on /metrics by their INSTANCE_ID.
   const metrics = createMetrics(config.redisUrl ? { instance: config.instanceId } : {});
   const providers = options.providers ?? createProviderRegistry(config);
-  // Every Bot API call of the process is counted when it is written, by one pacer (issue 10); with
-  // REDIS_URL it is also claimed from the budget every instance of the bot shares (issue 14).
-  const budgets = config.telegramBudgets;
-  const shared: SharedBudget | undefined = config.redisUrl
-    ? await startSharedBudget({
-        url: config.redisUrl,
-        instanceId: config.instanceId,
-        botId: config.telegram.token.split(':')[0]!,
-        limits: sharedWriteLimits(writePacerOptionsFor(budgets)),
-        logger: logger.child({ component: 'shared-budget' }),
-      })
-    : undefined;
-  const telegramFetch = createPacedTelegramFetch(
-    writePacerOptionsFor(budgets),
-    shared && { budget: shared.budget, onRateLimited: shared.onRateLimited },
-  );
+  // The gate and the paced fetch every Bot API call goes through (shared through Redis with REDIS_URL).
+  const telegramBudget = await startTelegramBudget(config, logger);
+  const { gate, fetch: telegramFetch } = telegramBudget;
   const bot = createBot({
     config,
     fetch: telegramFetch,
@@ -111,17 +89,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     skipDuplicateFilter: config.inbox,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
-  // One budget for everything the bot sends: streamed answers (through the engine, on an API client
-  // of their own) and command replies (through bot.api, which waits for the same gate).
-  // The gate grants no faster than the pacer lets calls out (its windows are 1 s + margin), so
-  // calls wait in the gate, where a newer frame replaces an older one, not in the pacer's queue.
-  const gateOptions = gateBudgetsFor(budgets);
-  const gate = shared
-    ? shareRateGate(createRateGate({ options: gateOptions }), {
-        perSecond: gatePerSecond(budgets.globalPerSecond),
-        instances: () => shared.budget.instances,
-      })
-    : createRateGate({ options: gateOptions });
   const engineApi = new Api(config.telegram.token, {
     apiRoot: config.telegram.apiRoot,
     fetch: telegramFetch,
@@ -267,7 +234,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         const healthy = await store.isWritable();
         // The kind of database, never its address: /healthz is often public. Redis away is not
         // unhealthy: the instance keeps to its local share of the budget and goes on answering.
-        const redis = shared ? `, redis: ${shared.budget.mode === 'shared' ? 'shared' : 'local share'}` : '';
+        const redisState = telegramBudget.redisState();
+        const redis = redisState ? `, redis: ${redisState}` : '';
         response
           .writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' })
           .end(
@@ -310,10 +278,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await inbox?.close();
     await delivery.close();
     await mcp?.close();
-    await gate.close();
     await http.close();
     // Leaves the instance list at once, so the others' share grows back without waiting.
-    await shared?.close();
+    await telegramBudget.close();
     await store.close();
     logger.info('Streamgram stopped');
   }

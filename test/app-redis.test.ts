@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botMessages, longAnswer, useAnswerWorld } from './conversation/answer-e2e-support.js';
+import { contentText } from './support/fake-model/scenario.js';
 import { freePort } from './support/free-port.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './support/redis-server.js';
 import { useStreamgram } from './support/use-streamgram.js';
@@ -15,6 +17,7 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)('the
     await redis?.close();
   });
   const start = useStreamgram();
+  const startAnswers = useAnswerWorld();
 
   async function answersOnce(world: Awaited<ReturnType<typeof start>>, text: string): Promise<void> {
     const { telegram, openai } = world;
@@ -71,4 +74,55 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)('the
     expect(lines[0]).toContain(`connect ECONNREFUSED 127.0.0.1:${closed}`);
     expect(world.logs.join('')).not.toContain(REDIS_PASSWORD);
   });
+  it('120 answers at once on the shared budget (40 % in groups): no 429, never more than 30 calls arriving in any second', async () => {
+    const { world, store } = await startAnswers(
+      { STREAM_MODE: 'auto', REDIS_URL: redis.url, INSTANCE_ID: 'loaded' },
+      { limits: 'sliding' },
+    );
+    const { telegram, openai } = world;
+    const count = 120;
+    const chats = Array.from({ length: count }, (_, index) =>
+      index % 5 < 2
+        ? { id: telegram.createGroup({ title: `Group ${index}` }).id, group: true }
+        : { id: telegram.createUser({ firstName: `User ${index}` }).id, group: false },
+    );
+    const answerFor = (index: number) => longAnswer(500 + 5 * index, `Chat ${index}`);
+    openai.setHandler((request) => {
+      const index = Number(/question (\d+)/.exec(contentText(request.messages.at(-1)))?.[1]);
+      return { text: answerFor(index), tokensPerSecond: 40 };
+    });
+    for (const [index, chat] of chats.entries()) {
+      const member = chat.group ? telegram.createUser({ firstName: `Member ${index}` }) : undefined;
+      telegram.userSends({
+        chat: chat.id,
+        ...(member ? { from: member.id } : {}),
+        text: `${chat.group ? `@${telegram.bot.username} ` : ''}question ${index}`,
+      });
+    }
+    const answers = await store.waitForFinished(count, { timeoutMs: 100_000 });
+    expect(telegram.rateLimitStats()).toEqual({ global: 0, privateChat: 0, groupChat: 0 });
+    const counted = telegram
+      .calls()
+      .filter((call) => !['getUpdates', 'getMe', 'setMyCommands', 'deleteWebhook'].includes(call.method));
+    expect(
+      maxInWindow(
+        counted.map((call) => call.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(30);
+    for (const [index, chat] of chats.entries()) {
+      expect(answers.find((answer) => answer.chatId === chat.id)?.status).toBe('complete');
+      expect(botMessages(world, chat.id).map((message) => message.text)).toEqual([answerFor(index)]);
+    }
+  }, 150_000);
 });
+
+function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}

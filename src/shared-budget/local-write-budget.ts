@@ -1,6 +1,7 @@
 import {
   createSlidingWindow,
   type SlidingWindow,
+  settleSlidingWindow,
   slidingWindowWaitMs,
 } from '../streaming/delivery/write-pacer.js';
 import type { WriteLimits, WriteTarget, WriteWait } from './write-limits.js';
@@ -37,7 +38,8 @@ export function createLocalWriteBudget(
       }
       const wait = { botWaitMs: waitOf(bot, at), chatWaitMs: waitOf(chat, at) };
       if (wait.botWaitMs > 0 || wait.chatWaitMs > 0) return wait;
-      for (const window of [...bot, ...chat]) window.times.push(at);
+      const windows = [...bot, ...chat];
+      for (const window of windows) window.times.push(at);
       // Forget chats whose windows emptied, so a long-running fallback does not grow without bound.
       if (chats.size > 1024) {
         for (const [id, windows] of chats) {
@@ -45,7 +47,19 @@ export function createLocalWriteBudget(
           if (windows.every((window) => window.times.length === 0)) chats.delete(id);
         }
       }
-      return wait;
+      let settled = false;
+      // Like the Redis budget: once answered, the write counts from its answer (see SETTLE_SCRIPT).
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        const answeredAt = now();
+        for (const window of windows) {
+          const index = window.times.indexOf(at);
+          if (index >= 0) window.times.splice(index, 1);
+          settleSlidingWindow(window, answeredAt);
+        }
+      };
+      return { ...wait, settle };
     },
   };
 }

@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
 import { runScript } from './run-script.js';
-import { HOLD_SCRIPT, SLIDING_WINDOW_SCRIPT } from './sliding-window-script.js';
+import { HOLD_SCRIPT, SETTLE_SCRIPT, SLIDING_WINDOW_SCRIPT } from './sliding-window-script.js';
 import type { WindowSpec, WriteLimits, WriteTarget, WriteWait } from './write-limits.js';
 
 /** The bot's write budget kept in Redis, shared by every instance that names the same `prefix`. */
 export interface RedisWriteBudget {
-  /** Asks for one write now; a zero wait means it was counted and must be written at once. */
+  /**
+   * Asks for one write now; a zero wait means it was counted and must be written at once, and its
+   * `settle` called when the answer comes back (the write then counts from there, see SETTLE_SCRIPT).
+   */
   claim(target: WriteTarget | undefined): Promise<WriteWait>;
   /** Holds the whole bot (no chat) or one chat for `ms`, as a 429's `retry_after` asks. */
   hold(chatId: number | undefined, ms: number): Promise<void>;
@@ -43,11 +46,20 @@ export function createRedisWriteBudget(deps: {
         ...windowArgs(limits.bot),
         ...windowArgs(chatSpecs),
       ];
-      const [botWaitMs, chatWaitMs] = (await runScript(redis, SLIDING_WINDOW_SCRIPT, keys, args)) as [
+      const [botWaitMs, chatWaitMs, member] = (await runScript(redis, SLIDING_WINDOW_SCRIPT, keys, args)) as [
         number,
         number,
+        string | undefined,
       ];
-      return { botWaitMs, chatWaitMs };
+      if (member === undefined) return { botWaitMs, chatWaitMs };
+      const windows = [...limits.bot, ...chatSpecs];
+      const recorded = keys.slice(0, windows.length);
+      const spans = windows.map((spec) => spec.windowMs);
+      const settle = () => {
+        // Best effort: a settle lost with Redis leaves the write counted from its claim.
+        runScript(redis, SETTLE_SCRIPT, recorded, [member, ...spans]).catch(() => {});
+      };
+      return { botWaitMs, chatWaitMs, settle };
     },
     async hold(chatId, ms) {
       await runScript(redis, HOLD_SCRIPT, [holdKey(chatId)], [Math.max(1, Math.ceil(ms))]);

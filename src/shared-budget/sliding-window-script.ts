@@ -11,7 +11,8 @@
  *   `retry_after`, as a key with a time to live).
  * ARGV: [windowCount, chatWindowCount, member, (limit, windowMs) per window...]
  * Returns `{botWaitMs, chatWaitMs}` as a two-element array: both 0 means the write was recorded and
- * may go now. A chat wait alone lets the caller try another chat's call meanwhile.
+ * may go now (a third element then names the entry, for SETTLE_SCRIPT). A chat wait alone lets the
+ * caller try another chat's call meanwhile.
  */
 export const SLIDING_WINDOW_SCRIPT = `
 local t = redis.call('TIME')
@@ -39,11 +40,30 @@ for index = windows + 1, #KEYS do
   end
 end
 if botWait > 0 or chatWait > 0 then return {botWait, chatWait} end
+local member = now .. ':' .. ARGV[3]
 for index = 1, windows do
-  redis.call('ZADD', KEYS[index], now, now .. ':' .. ARGV[3])
+  redis.call('ZADD', KEYS[index], now, member)
   redis.call('PEXPIRE', KEYS[index], tonumber(ARGV[3 + 2 * index]))
 end
-return {0, 0}
+return {0, 0, member}
+`;
+
+/**
+ * A claimed write was answered: its entry moves to now, so it stays in every window until a window
+ * after the answer. Telegram counts a call when it arrives, at some moment between the claim and the
+ * answer; counted from the answer, a call that arrived late (a busy loop, a slow network) can never
+ * share a window Telegram counts with more than the limit, as in the local write pacer.
+ * KEYS: the windows the claim was recorded in. ARGV: [member, windowMs per key...]
+ */
+export const SETTLE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for index = 1, #KEYS do
+  redis.call('ZADD', KEYS[index], now, ARGV[1])
+  local span = tonumber(ARGV[1 + index])
+  if redis.call('PTTL', KEYS[index]) < span then redis.call('PEXPIRE', KEYS[index], span) end
+end
+return 0
 `;
 
 /** Sets a hold unless a longer one is already set: holds only ever grow until they expire. */

@@ -21,6 +21,11 @@ export interface WriteTarget {
 export interface WriteWait {
   botWaitMs: number;
   chatWaitMs: number;
+  /**
+   * With both waits 0, when the budget keeps a write until a window after its answer: call it once
+   * the answer (or the failure) came back.
+   */
+  settle?: () => void;
 }
 
 /** The same limits with every count divided among `instances` (never below one write per window). */

@@ -63,11 +63,12 @@ export function gateBudgetsFor(budgets: TelegramBudgets): GateOptionsInput {
 }
 
 /**
- * The pacer's windows for the budget shared through Redis. There a call is counted when it is
- * claimed (at Redis's clock), a moment before it is written and some more before Telegram sees it
- * arrive; each window is longer by the same round-trip allowance the gate already leaves, so two
- * instances' calls claimed a window apart still arrive a window apart as long as a claimed call
- * reaches Telegram within that allowance.
+ * The pacer's windows for the budget shared through Redis. There a call counts from its claim (at
+ * Redis's clock) and, once answered, from its answer (see SETTLE_SCRIPT), so a call that arrived
+ * late still keeps a whole window free after it. Each window is longer by the round-trip allowance
+ * the gate already leaves: it covers the moment between an answer and its settle reaching Redis.
+ * Measured with two instances on one Redis, the event loop half busy: requests reached the emulator
+ * up to ~100 ms after they were written (p50 1 ms), with no 429 and at most 30 in any second.
  */
 export function sharedWriteLimits(options: Partial<WritePacerOptions> = {}): WriteLimits {
   const pacer = { ...DEFAULT_WRITE_PACER_OPTIONS, ...options };

@@ -72,11 +72,14 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
         instanceId: 'a',
       });
       const group = { chatId: -100, kind: 'group' as const };
-      expect(await budget.claim(group)).toEqual({ botWaitMs: 0, chatWaitMs: 0 });
+      expect(await budget.claim(group)).toMatchObject({ botWaitMs: 0, chatWaitMs: 0 });
       const second = await budget.claim(group);
       expect(second.botWaitMs).toBe(0);
       expect(second.chatWaitMs).toBeGreaterThan(900);
-      expect(await budget.claim({ chatId: -200, kind: 'group' })).toEqual({ botWaitMs: 0, chatWaitMs: 0 });
+      expect(await budget.claim({ chatId: -200, kind: 'group' })).toMatchObject({
+        botWaitMs: 0,
+        chatWaitMs: 0,
+      });
       const privateChat = { chatId: 7, kind: 'private' as const };
       for (let index = 0; index < 3; index++) expect((await budget.claim(privateChat)).chatWaitMs).toBe(0);
       expect((await budget.claim(privateChat)).chatWaitMs).toBeGreaterThan(0);
@@ -93,6 +96,20 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
       expect(held.chatWaitMs).toBeGreaterThan(4000);
       await first.hold(undefined, 3000);
       expect((await second.claim(undefined)).botWaitMs).toBeGreaterThan(2000);
+    });
+    it('counts a settled write from its answer, for every instance', async () => {
+      const prefix = 't4:{bot}:';
+      const one = { bot: [{ limit: 1, windowMs: 500 }], group: [], private: [] };
+      const first = createRedisWriteBudget({ redis: client(), prefix, limits: one, instanceId: 'a' });
+      const second = createRedisWriteBudget({ redis: client(), prefix, limits: one, instanceId: 'b' });
+      const claimed = await first.claim(undefined);
+      expect(claimed.botWaitMs).toBe(0);
+      // Answered 300 ms after the claim: the write holds its place until 500 ms after that.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      claimed.settle?.();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // 600 ms after the claim, the window counted from the claim would be empty; from the answer it is not.
+      expect((await second.claim(undefined)).botWaitMs).toBeGreaterThan(100);
     });
   },
 );

@@ -13,6 +13,9 @@ export interface TestRedis {
   /** Kills the server (as a crash would), keeping its port for `start`. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as on a black-holed network. */
+  pause(): void;
+  resume(): void;
   /** Stops the server and removes its directory. */
   close(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null) return;
+    running.kill('SIGCONT');
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');
@@ -53,6 +57,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     port,
     start,
     stop,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });

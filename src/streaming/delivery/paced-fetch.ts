@@ -1,4 +1,5 @@
 import type { WriteBudget } from '../../shared-budget/failover-write-budget.js';
+import type { WriteWait } from '../../shared-budget/write-limits.js';
 import type { DeliveryTimers } from './primitives.js';
 import type { WritePacer } from './write-pacer.js';
 
@@ -76,7 +77,7 @@ export function createPacedFetch(deps: {
   /** The shared budget said the whole bot must wait until then. */
   let botNotBefore = 0;
 
-  function write(pending: PendingWrite, now: number): void {
+  function write(pending: PendingWrite, now: number, settleShared?: () => void): void {
     const settleInPacer = pacer.record(now, pending.chatId);
     let settled = false;
     const settle = () => {
@@ -84,6 +85,7 @@ export function createPacedFetch(deps: {
       settled = true;
       timers.clearTimeout(stallGuard);
       settleInPacer(timers.now());
+      settleShared?.();
       // An answer frees room in its windows: whoever waited for it may go now.
       if (queue.length > 0) pump();
     };
@@ -95,14 +97,15 @@ export function createPacedFetch(deps: {
 
   /**
    * Asks the shared budget for `pending` (the pacer already said yes). A yes is written in the step
-   * the answer arrives in: the budget counted it at Redis's clock, and its windows are longer than
-   * Telegram's by the time a claimed call may take to arrive (see paced-telegram-fetch.ts).
+   * the answer arrives in: the budget counted it at Redis's clock, and counts it again from its
+   * answer (`settle`), so however late it arrives it never shares Telegram's window with more than
+   * the limit (the same rule as the pacer's, see write-pacer.ts).
    */
   function claim(budget: WriteBudget, pending: PendingWrite): void {
     claiming = true;
     const { chatId } = pending;
     const target = chatId === undefined ? undefined : { chatId, kind: kindOf(chatId) };
-    const answered = (botWaitMs: number, chatWaitMs: number) => {
+    const answered = ({ botWaitMs, chatWaitMs, settle }: WriteWait) => {
       claiming = false;
       const now = timers.now();
       const index = queue.indexOf(pending);
@@ -110,8 +113,8 @@ export function createPacedFetch(deps: {
       if (index >= 0 && botWaitMs === 0 && chatWaitMs === 0) {
         queue.splice(index, 1);
         // No other write was recorded while the claim was out, so the pacer's yes still holds.
-        write(pending, now);
-      }
+        write(pending, now, settle);
+      } else settle?.();
       if (chatWaitMs > 0) pending.notBefore = now + chatWaitMs;
       if (botWaitMs > 0) botNotBefore = now + botWaitMs;
       if (queue.length > 0) pump();
@@ -119,10 +122,10 @@ export function createPacedFetch(deps: {
     Promise.resolve()
       .then(() => budget.claim(target))
       .then(
-        (wait) => answered(wait.botWaitMs, wait.chatWaitMs),
+        answered,
         // The failover budget answers from its local share when Redis fails; anything else is a
         // bug, and a short wait keeps the bot going without a burst.
-        () => answered(CLAIM_FAILED_WAIT_MS, 0),
+        () => answered({ botWaitMs: CLAIM_FAILED_WAIT_MS, chatWaitMs: 0 }),
       );
   }
 

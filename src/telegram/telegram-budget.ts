@@ -1,0 +1,69 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { shareRateGate } from '../shared-budget/share-gate.js';
+import { startSharedBudget } from '../shared-budget/start-shared-budget.js';
+import type { RateGate } from '../streaming/delivery/gate-types.js';
+import { createRateGate } from '../streaming/delivery/rate-gate.js';
+import {
+  createPacedTelegramFetch,
+  gateBudgetsFor,
+  gatePerSecond,
+  sharedWriteLimits,
+  writePacerOptionsFor,
+} from './paced-telegram-fetch.js';
+
+/** What decides when a Bot API call may go: the gate (which frame, when) and the paced fetch (the socket). */
+export interface TelegramBudget {
+  /** The one `fetch` of every Bot API client of the process. */
+  fetch: typeof fetch;
+  gate: RateGate;
+  /** For /healthz: how the budget is kept with `REDIS_URL`; undefined without it. */
+  redisState(): 'shared' | 'local share' | undefined;
+  /** Closes the gate, then leaves the instance list and closes Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * One budget for everything the bot sends: streamed answers (through the engine, on an API client of
+ * their own) and command replies (through bot.api, which waits for the same gate). Every call is
+ * counted when it is written, by one pacer (issue 10); with `REDIS_URL` it is also claimed from the
+ * budget every instance of the bot shares, and each instance's gate grants its 1/N share (issue 14).
+ */
+export async function startTelegramBudget(
+  config: Pick<Config, 'telegram' | 'telegramBudgets' | 'redisUrl' | 'instanceId'>,
+  logger: Logger,
+): Promise<TelegramBudget> {
+  const budgets = config.telegramBudgets;
+  const pacerOptions = writePacerOptionsFor(budgets);
+  const shared = config.redisUrl
+    ? await startSharedBudget({
+        url: config.redisUrl,
+        instanceId: config.instanceId,
+        // The bot's id (public, unlike the token): two bots on one Redis never share a budget.
+        botId: config.telegram.token.split(':')[0]!,
+        limits: sharedWriteLimits(pacerOptions),
+        logger: logger.child({ component: 'shared-budget' }),
+      })
+    : undefined;
+  // The gate grants no faster than the pacer lets calls out (its windows are 1 s + margin), so
+  // calls wait in the gate, where a newer frame replaces an older one, not in the pacer's queue.
+  const local = createRateGate({ options: gateBudgetsFor(budgets) });
+  const gate = shared
+    ? shareRateGate(local, {
+        perSecond: gatePerSecond(budgets.globalPerSecond),
+        instances: () => shared.budget.instances,
+      })
+    : local;
+  return {
+    fetch: createPacedTelegramFetch(
+      pacerOptions,
+      shared && { budget: shared.budget, onRateLimited: shared.onRateLimited },
+    ),
+    gate,
+    redisState: () => (shared ? (shared.budget.mode === 'shared' ? 'shared' : 'local share') : undefined),
+    async close() {
+      await gate.close();
+      await shared?.close();
+    },
+  };
+}
