@@ -17,7 +17,8 @@ describe.skipIf(!hasPostgres)(`PostgreSQL outage ${hasPostgres ? '' : `(${postgr
     server = await startPostgresServer();
     const url = await server.createDatabase('outage');
     const world = await start({
-      env: { STREAM_MODE: 'edit', DATABASE_URL: url },
+      // One instance without the durable inbox (test/inbox/inbox-outage.test.ts covers it with the inbox).
+      env: { STREAM_MODE: 'edit', DATABASE_URL: url, INBOX: 'off' },
       emulator: { limits: 'none' },
     });
     const { telegram, openai } = world;

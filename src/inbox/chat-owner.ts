@@ -195,9 +195,9 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
 
   async function sweep(): Promise<void> {
     if (stopping || session === undefined) return;
-    const open = new Set(await rows.openChats(1000));
-    for (const chatId of chats.keys()) if (!open.has(chatId)) await release(chatId);
-    for (const chatId of open) wake(chatId);
+    // Chats owned here: dispatch what a missed NOTIFY left waiting, or let them go.
+    for (const chatId of chats.keys()) wake(chatId);
+    for (const chatId of await rows.unownedChats(1000)) wake(chatId);
   }
 
   return {

@@ -108,7 +108,10 @@ export function createInbox(deps: InboxDeps): Inbox {
   return {
     instanceId,
     rows,
-    accept: (updates) => rows.store(updates),
+    async accept(updates) {
+      // The insert is the duplicate check: a redelivered update is acknowledged and changes nothing.
+      for (const update of await rows.store(updates)) logger.info({ update }, 'duplicate update ignored');
+    },
     taken(question) {
       for (const id of updateIdsOf(question)) claimed.add(id);
     },

@@ -1,6 +1,7 @@
 import type { Update } from 'grammy/types';
 import { storageCall } from '../storage/errors.js';
 import type { Store } from '../storage/sql.js';
+import { CHAT_LOCK_NAMESPACE } from './lock-keys.js';
 import { chatOf } from './update-chat.js';
 
 /** The NOTIFY channel; the payload is the chat id, so its owner (or a new one) wakes at once. */
@@ -21,12 +22,16 @@ export interface InboxRows {
   /**
    * Stores updates in one transaction (a redelivered one changes nothing) and notifies their chats;
    * only once this resolved may they be acknowledged to Telegram. Throws `StorageError` otherwise.
+   * Returns the ids that were stored already (redeliveries).
    */
-  store(updates: readonly Update[]): Promise<void>;
+  store(updates: readonly Update[]): Promise<number[]>;
   /** Notifies a chat's possible owners (after handing it back). */
   notify(chatId: number): Promise<void>;
-  /** Chats with rows not done yet, for the sweep. */
-  openChats(limit: number): Promise<number[]>;
+  /**
+   * Chats with rows not done yet that no session holds the chat lock of (a dead owner's, or rows
+   * whose NOTIFY was missed), for the sweep: live owners' chats are not tried again and again.
+   */
+  unownedChats(limit: number): Promise<number[]>;
   /** A chat's waiting rows, in update order. */
   waiting(chatId: number): Promise<InboxRow[]>;
   /** Marks a waiting row handed to `owner`'s bot; false if it was not waiting any more. */
@@ -76,13 +81,16 @@ export function createInboxRows(store: Store, options: { now?: () => number } = 
         store.transaction(async (tx) => {
           const at = now();
           const chats = new Set<number>();
+          const duplicates: number[] = [];
           for (const update of updates) {
             const chatId = chatOf(update);
-            chats.add(chatId);
-            await tx.run(insert, [update.update_id, chatId, JSON.stringify(update), at]);
+            const stored = await tx.run(insert, [update.update_id, chatId, JSON.stringify(update), at]);
+            if (stored > 0) chats.add(chatId);
+            else duplicates.push(update.update_id);
           }
           // Delivered at commit, never for a rolled-back insert.
           for (const chatId of chats) await tx.get(notify, [INBOX_CHANNEL, String(chatId)]);
+          return duplicates;
         }),
       );
     },
@@ -91,12 +99,21 @@ export function createInboxRows(store: Store, options: { now?: () => number } = 
         await store.get(notify, [INBOX_CHANNEL, String(chatId)]);
       });
     },
-    openChats(limit) {
-      return storageCall('inbox.openChats', async () =>
+    unownedChats(limit) {
+      // pg_locks shows a two-int advisory lock as classid = first key, objid = second key (as an
+      // unsigned oid), objsubid = 2; the fold matches chatLockKey in lock-keys.ts.
+      return storageCall('inbox.unownedChats', async () =>
         (
           await store.all<{ chat_id: number }>(
-            "SELECT DISTINCT chat_id FROM inbox_updates WHERE state <> 'done' LIMIT $1",
-            [limit],
+            `SELECT DISTINCT chat_id FROM inbox_updates AS inbox
+               WHERE state <> 'done' AND NOT EXISTS (
+                 SELECT 1 FROM pg_locks AS l
+                   WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
+                     AND l.classid::bigint = $2
+                     AND l.objid::bigint = ((inbox.chat_id # (inbox.chat_id >> 32)) & 4294967295)
+               )
+               LIMIT $1`,
+            [limit, CHAT_LOCK_NAMESPACE],
           )
         ).map((row) => row.chat_id),
       );

@@ -66,7 +66,7 @@ describe('openDatabase', () => {
     }
     expect(caught).toBeInstanceOf(DatabaseVersionError);
     expect((caught as Error).message).toBe(
-      `The database at ${path} was written by a newer Streamgram (schema 9, this one knows 4); ` +
+      `The database at ${path} was written by a newer Streamgram (schema 9, this one knows 5); ` +
         'upgrade Streamgram or point DATABASE_PATH elsewhere.',
     );
   });

@@ -31,6 +31,8 @@ export interface InstancesWorld {
   openai: FakeModelServer;
   front: RoundRobinFront;
   instances: Instance[];
+  /** The environment of an instance listening on `port` (for `spawnInstance`, a real process). */
+  envFor(port: number, env?: Record<string, string>): Record<string, string>;
   /** Starts one more instance (it joins the front in webhook mode). */
   startInstance(env?: Record<string, string>): Promise<Instance>;
   /** Graceful stop of one instance (it leaves the front first, as a load balancer drains it). */
@@ -54,26 +56,28 @@ export async function startInstances(options: {
 
   const syncFront = () => front.setTargets(instances.filter((i) => !i.stopped).map((i) => i.url));
 
+  const envFor = (port: number, env: Record<string, string> = {}): Record<string, string> => ({
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    MODELS: 'openai:gpt-test',
+    OPENAI_API_KEY: TEST_SECRETS.openaiKey,
+    OPENAI_BASE_URL: openai.baseURL,
+    ALLOWED_USERS: '*',
+    DATABASE_URL: options.databaseUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'debug',
+    PROVIDER_MAX_RETRIES: '0',
+    STREAM_MODE: 'edit',
+    SHUTDOWN_GRACE_SECONDS: '20',
+    ...(options.mode === 'webhook' ? { WEBHOOK_URL: `${front.url}/telegram/hook`, WEBHOOK_SECRET } : {}),
+    ...options.env,
+    ...env,
+  });
+
   async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
     const port = await freePort();
     const name = `i${++counter}`;
-    const config = createConfig({
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      MODELS: 'openai:gpt-test',
-      OPENAI_API_KEY: TEST_SECRETS.openaiKey,
-      OPENAI_BASE_URL: openai.baseURL,
-      ALLOWED_USERS: '*',
-      DATABASE_URL: options.databaseUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'debug',
-      PROVIDER_MAX_RETRIES: '0',
-      STREAM_MODE: 'edit',
-      SHUTDOWN_GRACE_SECONDS: '20',
-      ...(options.mode === 'webhook' ? { WEBHOOK_URL: `${front.url}/telegram/hook`, WEBHOOK_SECRET } : {}),
-      ...options.env,
-      ...env,
-    });
+    const config = createConfig(envFor(port, env));
     const logs: string[] = [];
     const destination = new Writable({
       write(chunk, _encoding, done) {
@@ -106,6 +110,7 @@ export async function startInstances(options: {
     openai,
     front,
     instances,
+    envFor,
     startInstance,
     async stopInstance(instance) {
       instance.stopped = true;
