@@ -91,7 +91,8 @@ export async function startScaleWorld(options: ScaleWorldOptions): Promise<Scale
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       LOG_LEVEL: 'info',
-      PROVIDER_MAX_RETRIES: '0',
+      // PROVIDER_MAX_RETRIES stays at its default (1), as deployed: a keep-alive socket the fake model
+      // server closed just as a restarted process reused it is retried, not shown as a lost connection.
       BUILTIN_TOOLS: 'none',
       SHUTDOWN_GRACE_SECONDS: '20',
       ...(front
