@@ -15,7 +15,7 @@ describe.skipIf(skip)(`three bot processes, long polling ${skip ? postgresSkipRe
   }, 120_000);
   afterAll(async () => {
     await world?.close();
-  }, 60_000);
+  }, 120_000);
 
   /** The running processes that have said they lead (exactly one, once settled). */
   const leaders = (since: Map<BotProcess, number>) =>

@@ -47,8 +47,9 @@ export interface ScaleWorldOptions {
 
 export async function startScaleWorld(options: ScaleWorldOptions): Promise<ScaleWorld> {
   const cleanups: (() => Promise<unknown>)[] = [];
+  // Every step runs, each given at most 15 s: one that hangs must not leave servers behind it running.
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+    for (const step of cleanups.reverse()) await withTimeout(step(), 15_000).catch(() => undefined);
   };
   try {
     const telegram = await startBotApiEmulator({
@@ -127,4 +128,12 @@ export async function startScaleWorld(options: ScaleWorldOptions): Promise<Scale
     await cleanup();
     throw error;
   }
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cleanup step took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

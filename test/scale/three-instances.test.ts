@@ -41,7 +41,7 @@ describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? postgre
   }, 120_000);
   afterAll(async () => {
     await world?.close();
-  }, 60_000);
+  }, 120_000);
 
   it('300 concurrent answers in private chats and groups: 0 × 429, none lost or twice, per-chat order, exact text', async () => {
     const { telegram } = world;
