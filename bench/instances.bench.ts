@@ -2,7 +2,8 @@
  * `npm run bench:instances`: the same load answered by 1, 2 and 3 Streamgram processes sharing one
  * bot (PostgreSQL inbox, Redis budget, webhook behind a round-robin front) under the strict limit
  * model. The Telegram budget belongs to the token, so delivered calls per second should stay at it
- * and latency should not grow as instances are added. Flags: `--instances=1,2,3`, `--answers=N`.
+ * and latency should not grow as instances are added. Flags: `--instances=1,2,3`, `--answers=N`,
+ * `--no-reference` (skips the first row: one process without DATABASE_URL and REDIS_URL).
  */
 import { findPostgresBinaries, startPostgresServer } from '../test/support/postgres-server.js';
 import { redisAvailable, startTestRedis } from '../test/support/redis-server.js';
@@ -28,8 +29,13 @@ async function main(): Promise<void> {
   const redis = await startTestRedis();
   const results: InstancesResult[] = [];
   try {
-    for (const instances of counts) {
-      results.push(await runInstances({ instances, load, postgres, redis, timeoutMs: 180_000 }));
+    const runs = [
+      // The reference: one process as deployed without DATABASE_URL and REDIS_URL.
+      ...(process.argv.includes('--no-reference') ? [] : [{ instances: 1, shared: false }]),
+      ...counts.map((instances) => ({ instances, shared: true })),
+    ];
+    for (const run of runs) {
+      results.push(await runInstances({ ...run, load, postgres, redis, timeoutMs: 180_000 }));
       console.log(formatRow(results.at(-1) as InstancesResult));
     }
   } finally {
@@ -40,13 +46,14 @@ async function main(): Promise<void> {
 }
 
 const HEADER =
-  'instances | exact | 429 (bot-wide / private / group) | delivered calls/s | peak in 1 s | first text p50 / p95 ms | final p50 / p95 ms | load took';
+  'instances | updates taken | exact | 429 (bot-wide / private / group) | delivered calls/s | peak in 1 s | first text p50 / p95 ms | final p50 / p95 ms | load took';
 
 const ms = (value: number | undefined) => (value === undefined ? 'never' : String(Math.round(value)));
 
 function formatRow(result: InstancesResult): string {
   return [
-    result.instances,
+    result.shared ? `${result.instances} shared` : '1 alone (SQLite, polling)',
+    result.ingestMs === undefined ? '-' : `${(result.ingestMs / 1000).toFixed(1)} s`,
     `${result.exact}/${result.answers}`,
     `${result.tooManyRequests} (${result.tooManyByKind})`,
     result.callsPerSecond.toFixed(1),

@@ -23,6 +23,10 @@ export interface InstancesLoad {
 
 export interface InstancesResult {
   instances: number;
+  /** False: the single-instance default (SQLite, long polling, no Redis), the reference row. */
+  shared: boolean;
+  /** From the questions until the emulator had handed every update to the bot (webhook or polling). */
+  ingestMs: number | undefined;
   answers: number;
   exact: number;
   tooManyRequests: number;
@@ -52,6 +56,7 @@ const answerFor = (index: number, chars: number) => {
  */
 export async function runInstances(options: {
   instances: number;
+  shared: boolean;
   load: InstancesLoad;
   postgres: PostgresServer;
   redis: TestRedis;
@@ -68,7 +73,9 @@ export async function runInstances(options: {
   const openai = await createFakeOpenAIServer({ apiKey: TEST_SECRETS.openaiKey });
   const front = await startRoundRobinFront([]);
   const folder = mkdtempSync(join(tmpdir(), 'streamgram-bench-instances-'));
-  const databaseUrl = await options.postgres.createDatabase(`bench_instances_${options.instances}`);
+  const databaseUrl = options.shared
+    ? await options.postgres.createDatabase(`bench_instances_${options.instances}`)
+    : undefined;
   openai.setHandler((request) => {
     const last = request.messages.at(-1)?.content;
     const index = typeof last === 'string' ? /\bn(\d+)\b/.exec(last)?.[1] : undefined;
@@ -85,11 +92,15 @@ export async function runInstances(options: {
       OPENAI_API_KEY: TEST_SECRETS.openaiKey,
       OPENAI_BASE_URL: openai.baseURL,
       ALLOWED_USERS: '*',
-      DATABASE_PATH: join(folder, 'unused.db'),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: options.redis.url,
-      WEBHOOK_URL: `${front.url}/telegram`,
-      WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+      DATABASE_PATH: join(folder, 'streamgram.db'),
+      ...(databaseUrl === undefined
+        ? {}
+        : {
+            DATABASE_URL: databaseUrl,
+            REDIS_URL: options.redis.url,
+            WEBHOOK_URL: `${front.url}/telegram`,
+            WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+          }),
       LOG_LEVEL: 'warn',
       BUILTIN_TOOLS: 'none',
       NODE_OPTIONS: '--max-old-space-size=512',
@@ -128,6 +139,15 @@ export async function runInstances(options: {
         text: `@${telegram.bot.username} Question n${index}`,
       });
     }
+    let ingestMs: number | undefined;
+    void telegram
+      .waitFor(() => telegram.pendingUpdates().length === 0, { timeoutMs: options.timeoutMs })
+      .then(
+        () => {
+          ingestMs = Date.now() - startedAt;
+        },
+        () => undefined,
+      );
     await telegram
       .waitFor(() => measured.every((answer) => answer.finalAt !== undefined), {
         timeoutMs: options.timeoutMs,
@@ -144,6 +164,8 @@ export async function runInstances(options: {
     const defined = (values: number[]) => values.map((value) => (Number.isNaN(value) ? undefined : value));
     return {
       instances: options.instances,
+      shared: options.shared,
+      ingestMs,
       answers: measured.length,
       exact: measured.filter((answer) => answer.finalAt !== undefined).length,
       tooManyRequests: telegram.stats().tooManyRequests - before,
