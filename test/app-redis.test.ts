@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botMessages, longAnswer, useAnswerWorld } from './conversation/answer-e2e-support.js';
@@ -115,6 +117,30 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)('the
       expect(botMessages(world, chat.id).map((message) => message.text)).toEqual([answerFor(index)]);
     }
   }, 150_000);
+  it('npm start with REDIS_URL: joins the instance list, and on SIGTERM leaves it and exits 0', async () => {
+    const world = await start({ emulator: { limits: 'none' } });
+    await world.app.stop();
+    const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const child = spawn(process.execPath, [tsx, main], {
+      cwd: fileURLToPath(new URL('./support/', import.meta.url)), // no .env there
+      env: { PATH: process.env.PATH ?? '', ...world.env, REDIS_URL: redis.url, INSTANCE_ID: 'child-1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const probe = new Redis(redis.port, '127.0.0.1');
+    const key = `streamgram:{${world.config.telegram.token.split(':')[0]}}:instances`;
+    try {
+      await world.telegram.waitFor(() => world.telegram.isLongPolling(), { timeoutMs: 20_000 });
+      expect(await probe.zrange(key, '0', '-1')).toEqual(['child-1']);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await probe.zcard(key)).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      probe.disconnect();
+    }
+  }, 60_000);
 });
 
 function maxInWindow(times: number[], windowMs: number): number {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { decideGlobalHold, type RecentRateLimit } from '../streaming/delivery/gate-decisions.js';
 import { connectRedis } from './connect-redis.js';
 import {
@@ -52,7 +53,14 @@ export async function startSharedBudget(deps: {
   };
   // The hash tag keeps every key of the bot in one Redis Cluster slot (one script touches several).
   const prefix = `streamgram:{${deps.botId}}:`;
-  const redisBudget = createRedisWriteBudget({ redis, prefix, limits, instanceId });
+  // A random part too: two processes given the same INSTANCE_ID by mistake must still not overwrite
+  // each other's entries in the windows (which would undercount).
+  const redisBudget = createRedisWriteBudget({
+    redis,
+    prefix,
+    limits,
+    instanceId: `${instanceId}/${randomBytes(4).toString('hex')}`,
+  });
   const presence = createInstancePresence({
     redis,
     prefix,

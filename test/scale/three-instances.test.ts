@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotProcess } from '../support/bot-processes.js';
 import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
 import { redisAvailable } from '../support/redis-server.js';
+import { TEST_SECRETS } from '../support/start-streamgram.js';
 import {
   type AskedQuestion,
   answerText,
@@ -174,6 +175,12 @@ describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? postgre
       return health.every((text) => text.includes('redis: shared'));
     }, 15_000);
   }, 240_000);
+
+  it('no secret reached any process output or Telegram', () => {
+    const places = [...world.bots.map((bot) => bot.output()), JSON.stringify(world.telegram.calls())];
+    for (const secret of [TEST_SECRETS.botToken, TEST_SECRETS.openaiKey])
+      expect(places.filter((text) => text.includes(secret))).toEqual([]);
+  });
 
   /** The instance holding the chat's answer being written (the inbox row it started). */
   async function ownerOf(chatId: number): Promise<string | undefined> {
