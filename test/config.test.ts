@@ -250,4 +250,13 @@ describe('createConfig', () => {
     expect(problems.join('; ')).toMatch(/INSTANCE_ID/);
     expect(problems.join('; ')).not.toContain('hunter2-secret');
   });
+
+  it('turns the durable inbox on with DATABASE_URL (INBOX=on by default), never with SQLite', () => {
+    const url = 'postgres://bot:secret-pass-1@db.internal:5432/streamgram';
+    expect(createConfig(base).inbox).toBe(false);
+    expect(createConfig({ ...base, INBOX: 'on' }).inbox).toBe(false);
+    expect(createConfig({ ...base, DATABASE_URL: url }).inbox).toBe(true);
+    expect(createConfig({ ...base, DATABASE_URL: url, INBOX: 'off' }).inbox).toBe(false);
+    expect(problemsOf({ ...base, DATABASE_URL: url, INBOX: 'maybe' })).toEqual(['INBOX must be on or off']);
+  });
 });

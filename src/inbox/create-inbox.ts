@@ -85,7 +85,11 @@ export function createInbox(deps: InboxDeps): Inbox {
         return false;
       }
       try {
-        await rows.markStarted(ids);
+        if ((await rows.markStarted(ids, instanceId)) === 0) {
+          logger.warn({ updates: ids }, 'question taken over by another instance: not answered here');
+          unclaim(ids);
+          return false;
+        }
       } catch (error) {
         // The answer itself reports a database that cannot be written; it goes ahead as on one instance.
         logger.warn({ err: error, updates: ids }, 'could not mark the question started');

@@ -36,7 +36,11 @@ export interface InboxRows {
   waiting(chatId: number): Promise<InboxRow[]>;
   /** Marks a waiting row handed to `owner`'s bot; false if it was not waiting any more. */
   hand(updateId: number, owner: string): Promise<boolean>;
-  markStarted(updateIds: readonly number[]): Promise<void>;
+  /**
+   * Marks the rows handed to `owner` started; returns how many. 0 means another instance took them
+   * meanwhile (this one lost its lock connection): the question must not be answered here too.
+   */
+  markStarted(updateIds: readonly number[], owner: string): Promise<number>;
   markDone(updateIds: readonly number[]): Promise<void>;
   /** Rows of a question that was not started (shutdown): waiting again, for the next owner. */
   handBack(updateIds: readonly number[]): Promise<void>;
@@ -138,13 +142,14 @@ export function createInboxRows(store: Store, options: { now?: () => number } = 
           )) > 0,
       );
     },
-    markStarted(updateIds) {
-      return storageCall('inbox.markStarted', async () => {
-        await store.run(
-          "UPDATE inbox_updates SET state = 'started', started_at = $2 WHERE update_id = ANY($1::bigint[]) AND state <> 'done'",
-          [ids(updateIds), now()],
-        );
-      });
+    markStarted(updateIds, owner) {
+      return storageCall('inbox.markStarted', () =>
+        store.run(
+          `UPDATE inbox_updates SET state = 'started', started_at = $2
+             WHERE update_id = ANY($1::bigint[]) AND state = 'handed' AND owner = $3`,
+          [ids(updateIds), now(), owner],
+        ),
+      );
     },
     markDone(updateIds) {
       return storageCall('inbox.markDone', async () => {

@@ -46,7 +46,6 @@ export function startUpdates(deps: {
       secret,
       isAccepting: deps.isAccepting,
       logger,
-      handleUpdate: () => undefined,
       store: (update) => inbox.store([update]),
     });
     return {

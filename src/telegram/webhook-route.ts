@@ -12,10 +12,11 @@ const MAX_BODY_BYTES = 1 << 20;
  */
 export function createWebhookRoute(deps: {
   secret: string;
-  handleUpdate(update: Update): void;
+  /** Handles the update in the background after the 200 (one instance). */
+  handleUpdate?(update: Update): void;
   /**
    * The durable inbox (several instances): the update is stored before it is acknowledged; when it
-   * cannot be, the answer is 503 and Telegram sends it again later. `handleUpdate` is not called.
+   * cannot be, the answer is 503 and Telegram sends it again later. The chat's owner handles it.
    */
   store?(update: Update): Promise<void>;
   isAccepting(): boolean;
@@ -61,7 +62,7 @@ export function createWebhookRoute(deps: {
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    deps.handleUpdate(update);
+    deps.handleUpdate?.(update);
   };
 }
 

@@ -53,5 +53,38 @@ describe.skipIf(!hasPostgres)(
       expect(w.openai.requests).toHaveLength(1);
       expect(w.telegram.visibleMessages(user.id).filter((m) => m.from === 'bot')).toHaveLength(1);
     }, 90_000);
+
+    it('long polling with the database down: nobody polls (the leader lock went with its connection), so Telegram keeps the update until PostgreSQL is back', async () => {
+      server = await startPostgresServer();
+      const databaseUrl = await server.createDatabase('inbox_outage_polling');
+      world = await startInstances({ count: 2, databaseUrl, mode: 'polling' });
+      const w = world;
+      echoAnswers(w.openai);
+      const user = w.telegram.createUser({ firstName: 'Polled' });
+      await w.telegram.waitFor(() => w.instances.some((i) => i.app.inbox?.isLeader()) || undefined, {
+        timeoutMs: 10_000,
+      });
+
+      await server.stop();
+      w.telegram.userSends({ chat: user.id, text: 'Stored later?' });
+      await w.telegram.waitFor(() => w.instances.every((i) => !i.app.inbox?.isLeader()) || undefined, {
+        timeoutMs: 15_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(w.allLogs()).toContain('leader lock connection lost: polling stopped');
+      expect(w.telegram.pendingUpdates()).toHaveLength(1);
+      expect(w.telegram.lastBotMessage(user.id)).toBeUndefined();
+
+      await server.start();
+      await w.telegram.waitFor(
+        () => {
+          const last = w.telegram.lastBotMessage(user.id);
+          return last?.text === 'Answer to Stored later?.' && !hasKeyboard(last) ? last : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(w.openai.requests).toHaveLength(1);
+    }, 90_000);
   },
 );

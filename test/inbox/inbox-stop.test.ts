@@ -77,5 +77,35 @@ describe.skipIf(!hasPostgres)(
       expect(second.writer.logs.join('')).toContain('answer stopped by its button');
       expect(w.openai.requests).toHaveLength(2);
     }, 60_000);
+
+    it("the draft's own stop button, delivered through another instance, aborts the writer's request", async () => {
+      databaseUrl = await createTestDatabase('inbox_stop_draft');
+      world = await startInstances({ count: 2, databaseUrl, mode: 'webhook', env: { STREAM_MODE: 'draft' } });
+      const w = world;
+      const user = w.telegram.createUser({ firstName: 'Drafter' });
+      w.openai.enqueue({ text: LONG, tokensPerSecond: 8 });
+      w.telegram.userSends({ chat: user.id, text: 'Draft a long story' });
+      const draft = await w.telegram.waitFor(
+        () => {
+          const current = w.telegram.draft(user.id);
+          return current?.canStop && current.text !== '' ? current : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      const writer = w.instances.find((i) => i.app.inbox?.ownedChats().includes(user.id));
+      const other = w.instances.find((i) => i !== writer);
+      if (other === undefined) throw new Error('no second instance');
+      w.front.setTargets([other.url]);
+      w.telegram.stopGeneration({ chat: user.id, draftId: draft.draftId });
+      const settled = await Promise.race([
+        w.openai.requests[0]?.settled,
+        new Promise((resolve) => setTimeout(() => resolve('still streaming after 3 s'), 3000)),
+      ]);
+      expect(settled).toBe('client-aborted');
+      await w.telegram.waitFor(
+        () => ((w.telegram.lastBotMessage(user.id)?.text ?? '').endsWith('⏹ Stopped.') ? true : undefined),
+        { timeoutMs: 10_000 },
+      );
+    }, 60_000);
   },
 );

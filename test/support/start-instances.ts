@@ -125,7 +125,17 @@ export async function startInstances(options: {
           await instance.app.stop();
         }),
       );
+      const sent = JSON.stringify(telegram.calls().map((call) => call.params));
       await Promise.all([front.close(), telegram.close(), openai.close()]);
+      // As in startStreamgram: whatever a test drove, no secret reaches a log line or a message.
+      const password = decodeURIComponent(new URL(options.databaseUrl).password);
+      const secrets = [
+        TEST_SECRETS.botToken,
+        TEST_SECRETS.openaiKey,
+        ...(password.length >= 6 ? [password] : []),
+      ];
+      const leaked = secrets.filter((secret) => world.allLogs().includes(secret) || sent.includes(secret));
+      if (leaked.length > 0) throw new Error('secrets leaked into the logs or Telegram calls');
     },
   };
   try {
