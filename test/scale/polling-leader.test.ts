@@ -6,9 +6,12 @@ import { ask, outcomeOf } from './load.js';
 import { type ScaleWorld, startScaleWorld } from './scale-world.js';
 
 const skip = !hasPostgres || !redisAvailable();
+const skipReason = hasPostgres ? '(skipped: redis-server not installed)' : postgresSkipReason;
+if (process.env.STREAMGRAM_REQUIRE_REDIS === '1' && !redisAvailable())
+  throw new Error('redis-server not found, but STREAMGRAM_REQUIRE_REDIS=1');
 const LEADER_LINE = 'this instance is the leader';
 
-describe.skipIf(skip)(`three bot processes, long polling ${skip ? postgresSkipReason : ''}`, () => {
+describe.skipIf(skip)(`three bot processes, long polling ${skip ? skipReason : ''}`, () => {
   let world: ScaleWorld;
   beforeAll(async () => {
     world = await startScaleWorld({ instances: 3, mode: 'polling' });

@@ -19,7 +19,8 @@ import {
 import { type ScaleWorld, startScaleWorld } from './scale-world.js';
 
 const skip = !hasPostgres || !redisAvailable();
-if (skip && process.env.STREAMGRAM_REQUIRE_REDIS === '1' && !redisAvailable())
+const skipReason = hasPostgres ? '(skipped: redis-server not installed)' : postgresSkipReason;
+if (process.env.STREAMGRAM_REQUIRE_REDIS === '1' && !redisAvailable())
   throw new Error('redis-server not found, but STREAMGRAM_REQUIRE_REDIS=1');
 
 /** Waits until every question's chat shows exactly its answers, or the time is up; returns what differs. */
@@ -35,7 +36,7 @@ async function settle(world: ScaleWorld, questions: readonly AskedQuestion[], ti
   return orderProblems(world.telegram, questions);
 }
 
-describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? postgresSkipReason : ''}`, () => {
+describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? skipReason : ''}`, () => {
   let world: ScaleWorld;
   beforeAll(async () => {
     world = await startScaleWorld({ instances: 3, mode: 'webhook' });
