@@ -1,0 +1,41 @@
+import type { BotApiEmulator } from '../../src/emulator/index.js';
+
+/** One question of the load, and when its user saw what (clock ms, the emulator's own clock). */
+export interface TrackedAnswer {
+  chatId: number;
+  expected: string;
+  askedAt: number;
+  /** First non-empty text the user saw for it: a draft frame or a bot message. */
+  firstTextAt: number | undefined;
+  /** When the chat first showed the exact final text. */
+  finalAt: number | undefined;
+}
+
+/**
+ * Watches the emulator's event stream and stamps, per chat, the first visible text and the final
+ * text of the question being answered there (one question per chat, so there is no doubt whose).
+ */
+export function trackAnswers(telegram: BotApiEmulator) {
+  const byChat = new Map<number, TrackedAnswer>();
+  const unsubscribe = telegram.subscribe((event) => {
+    if (event.kind !== 'call' || !event.call.ok || event.call.chatId === undefined) return;
+    const answer = byChat.get(event.call.chatId);
+    if (answer === undefined || answer.finalAt !== undefined) return;
+    const at = event.call.at;
+    const shown =
+      (telegram.draft(answer.chatId)?.text ?? '') !== '' ||
+      telegram.visibleMessages(answer.chatId).some((message) => message.from === 'bot' && message.text);
+    if (shown) answer.firstTextAt ??= at;
+    const last = telegram.lastBotMessage(answer.chatId);
+    if (last?.text === answer.expected) answer.finalAt = at;
+  });
+  return {
+    add(chatId: number, expected: string, askedAt: number): TrackedAnswer {
+      const answer: TrackedAnswer = { chatId, expected, askedAt, firstTextAt: undefined, finalAt: undefined };
+      byChat.set(chatId, answer);
+      return answer;
+    },
+    answers: () => [...byChat.values()],
+    stop: unsubscribe,
+  };
+}
