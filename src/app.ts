@@ -182,7 +182,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   );
   const inbox =
     config.inbox && config.databaseUrl !== undefined
-      ? startInbox({ url: config.databaseUrl, store, storage, bot, queue, logger })
+      ? startInbox({
+          url: config.databaseUrl,
+          instanceId: config.instanceId,
+          store,
+          storage,
+          bot,
+          queue,
+          logger,
+        })
       : undefined;
   const submit = createSubmitQuestions({
     queue,

@@ -49,7 +49,8 @@ export interface Inbox {
 
 export function createInbox(deps: InboxDeps): Inbox {
   const { logger } = deps;
-  const instanceId = deps.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // A random part keeps two processes apart even if they were given one INSTANCE_ID by mistake.
+  const instanceId = `${deps.instanceId ?? `${hostname()}-${process.pid}`}-${randomBytes(3).toString('hex')}`;
   const rows = createInboxRows(deps.store);
   /** Updates that became (part of) a question waiting or running here. */
   const claimed = new Set<number>();

@@ -24,11 +24,14 @@ export function startInbox(deps: {
   bot: Bot<BotContext>;
   queue: ChatQueue;
   logger: Logger;
+  /** INSTANCE_ID: the owner rows and logs name it. */
+  instanceId?: string;
 }): RunningInbox {
   const { bot, logger } = deps;
   const log = logger.child({ component: 'inbox' });
   const inbox = createInbox({
     url: deps.url,
+    ...(deps.instanceId === undefined ? {} : { instanceId: deps.instanceId }),
     store: deps.store,
     dispatch: (update) => bot.handleUpdate(update),
     isBusy: (chatId) => deps.queue.pending(chatId) > 0,

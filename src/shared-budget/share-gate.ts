@@ -19,10 +19,9 @@ interface Held {
  * wait in the gate (where a newer frame replaces an older one) rather than in the paced fetch's
  * FIFO, where a frame chosen long ago would go out stale.
  *
- * Why a wrapper and not a new rate inside the gate: the gate's bot-wide budget is a Bottleneck
- * reservoir sized when it is built, and its pace is shared with every grant decision; changing both
- * at run time reaches deep into it. Here a permit the gate granted is held back until this
- * instance's share allows it, and only then handed to the caller. The caller builds its frame after
+ * Why a wrapper and not a new rate inside the gate: the gate's bot-wide budget is sized when it is
+ * built and shared with every grant decision; changing it at run time reaches deep into it. Here a
+ * permit the gate granted is held back until this instance's share allows it, and only then handed to the caller. The caller builds its frame after
  * `acquire` resolves, so the frame is still the latest one (latest wins); held permits go out by
  * priority, then in grant order; with one instance nothing is held at all.
  */
