@@ -1,10 +1,11 @@
 /**
- * The rate gate's shell: waiters per chat, the global priority queue, the pace timer and chat
- * actions' bot-wide turns. Every grant decision is a pure function in
- * gate-decisions.ts. About 390 lines, on purpose: these parts share one piece of bookkeeping (queue
+ * The rate gate's shell: waiters per chat, the global priority queue, the pace timer, Bottleneck's
+ * reservoir and chat actions' bot-wide turns. Every grant decision is a pure function in
+ * gate-decisions.ts. About 410 lines, on purpose: these parts share one piece of bookkeeping (queue
  * entries that go stale, `liveTurns`, one timer per chat), and split across files they would have to
  * reach into each other's state.
  */
+import Bottleneck from 'bottleneck';
 import { PRIORITIES, PRIORITY_RANK } from './call-priority.js';
 import {
   chatReadyAt as budgetReadyAt,
@@ -16,6 +17,7 @@ import {
   paceAllowance,
   type RecentRateLimit,
   recordGrant,
+  WINDOW_MS,
 } from './gate-decisions.js';
 import type { BotTurn, CallPermit, CallRequest, ChatState, RateGate, Turn, Waiter } from './gate-types.js';
 import { type GateOptions, type GateOptionsInput, resolveGateOptions } from './options.js';
@@ -37,11 +39,12 @@ export type { CallPermit, CallRequest, RateGate } from './gate-types.js';
  *   to CATCH_UP_MS behind real time, and never more than `globalPerSecond` go in any 1 s window. When
  *   the event loop was blocked (the SDK's stream parsing, rendering), every turn that fell due meanwhile
  *   is granted in the same round, so the budget is used under CPU load instead of one turn per round.
- * - Grants go out in rounds: a round runs on a timer of 0 ms after turns are queued, so requests made
- *   in the same tick compete by priority, and grants as many turns as the pace allows. (A Bottleneck
- *   reservoir used to count the same sliding second a second time; it cost about 2 % of the bot's CPU
- *   at 100 answers in its own promise chains and changed nothing the pace did not already decide.
- *   Several instances share the budget by wrapping this gate, src/shared-budget.)
+ * - The global budget itself is kept by Bottleneck, as a reservoir of calls left in the sliding second:
+ *   each round of grants is one job weighing as many calls as it may grant, and what it granted is given
+ *   back one second later. That counter is the part a Bottleneck Redis datastore can share between bot
+ *   processes with the same API; the queue stays per process. A Bottleneck job per call (what this gate
+ *   did first) costs at least one event-loop round per call in its datastore, which under load let out
+ *   as little as 1 call a second where 30 were allowed.
  * - Per-chat budgets are a small token bucket here, not a Bottleneck per chat: a chained chat limiter
  *   charges a call when it enters the global queue rather than when it goes out (which lets calls bunch up
  *   under global congestion), cannot express a 429 hold, and a Group would add a limiter per chat.
@@ -55,14 +58,16 @@ export function createRateGate(
   const options: GateOptions = resolveGateOptions(deps.options);
   const timers = deps.timers ?? systemTimers;
   const pace = createGlobalPace(options.globalPerSecond);
+  const limiter = new Bottleneck({ maxConcurrent: null, minTime: 0, reservoir: pace.windowLimit });
   const chats = new Map<number, ChatState>();
   const queues: Turn[][] = PRIORITIES.map(() => []);
   /** Entries in `queues` that may still be granted (stale ones are not counted). */
   let liveTurns = 0;
-  let roundTimer: unknown;
+  let batchPending = false;
   let pumpTimer: unknown;
   let pumpAt = Number.POSITIVE_INFINITY;
   let recentRateLimits: RecentRateLimit[] = [];
+  const refundTimers = new Set<unknown>();
   const parkedBotTurns = new Set<BotTurn>();
   let seq = 0;
   let closed = false;
@@ -172,7 +177,7 @@ export function createRateGate(
 
   /** Starts a round of grants when turns are waiting and the pace allows; else arms the one timer. */
   function pump(): void {
-    if (closed || roundTimer !== undefined || liveTurns <= 0) return;
+    if (closed || batchPending || liveTurns <= 0) return;
     const now = timers.now();
     const { count, at } = paceAllowance(pace, now);
     if (count <= 0) {
@@ -189,18 +194,24 @@ export function createRateGate(
       );
       return;
     }
-    roundTimer = timers.setTimeout(() => {
-      roundTimer = undefined;
-      grantRound();
-      pump();
-    }, 0);
+    const weight = Math.min(count, liveTurns);
+    batchPending = true;
+    limiter
+      .schedule({ weight }, async () => grantRound(weight))
+      .catch(() => {
+        // Dropped by close(): every waiter is answered there.
+      })
+      .finally(() => {
+        batchPending = false;
+        pump();
+      });
   }
 
-  /** Grants the best waiting turns, as many as the pace allows now. */
-  function grantRound(): void {
+  /** Grants up to `weight` turns (what the reservoir was charged); the rest of the charge is given back. */
+  function grantRound(weight: number): void {
     if (closed) return;
     const now = timers.now();
-    const limit = paceAllowance(pace, now).count;
+    const limit = Math.min(weight, paceAllowance(pace, now).count);
     let granted = 0;
     while (granted < limit) {
       const turn = nextTurn();
@@ -209,6 +220,14 @@ export function createRateGate(
         granted += 1;
         recordGrant(pace, now);
       }
+    }
+    if (weight > granted) void limiter.incrementReservoir(weight - granted);
+    if (granted > 0) {
+      const refund = timers.setTimeout(() => {
+        refundTimers.delete(refund);
+        if (!closed) void limiter.incrementReservoir(granted);
+      }, WINDOW_MS);
+      refundTimers.add(refund);
     }
   }
 
@@ -367,8 +386,8 @@ export function createRateGate(
       if (closed) return;
       closed = true;
       if (pumpTimer !== undefined) timers.clearTimeout(pumpTimer);
-      if (roundTimer !== undefined) timers.clearTimeout(roundTimer);
-      roundTimer = undefined;
+      for (const timer of refundTimers) timers.clearTimeout(timer);
+      refundTimers.clear();
       for (const chat of chats.values()) {
         if (chat.timer !== undefined) timers.clearTimeout(chat.timer);
         for (const waiter of chat.waiters.splice(0)) {
@@ -386,6 +405,7 @@ export function createRateGate(
         turn.waiter.resolve(undefined);
       }
       chats.clear();
+      await limiter.stop({ dropWaitingJobs: true });
     },
   };
 }
