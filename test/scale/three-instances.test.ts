@@ -231,7 +231,8 @@ describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? skipRea
  * hostname-pid-random rather than INSTANCE_ID) its pid.
  */
 function isOwner(bot: BotProcess, owner: string | undefined): boolean {
-  return owner !== undefined && (owner === bot.instanceId || owner.includes(`-${bot.pid}-`));
+  // Owner ids are INSTANCE_ID plus a random part.
+  return owner !== undefined && new RegExp(`^${bot.instanceId}-[0-9a-f]+$`).test(owner);
 }
 
 /** The limiter's 429s since `before`, by scope (bot-wide, private chat, group). */
