@@ -40,13 +40,18 @@ export function startUpdates(deps: {
   inbox?: { store(updates: readonly Update[]): Promise<void>; leader: LeaderPoller };
 }): UpdateSource {
   const { bot, config, logger, inbox } = deps;
-  if (config.webhook && inbox) {
+  if (config.webhook) {
     const { url, secret } = config.webhook;
+    // One instance: handlers run in the background, but in arrival order per chat, as with long polling.
+    // With the inbox the chat's owner handles it, after storing (see src/inbox).
+    const handlers = createChatQueue((error) => logger.error({ err: error }, 'webhook update failed'));
     const route = createWebhookRoute({
       secret,
       isAccepting: deps.isAccepting,
       logger,
-      store: (update) => inbox.store([update]),
+      accept: inbox
+        ? (update) => inbox.store([update])
+        : (update) => void handlers.enqueue(chatOf(update), () => bot.handleUpdate(update)),
     });
     return {
       mode: 'webhook',
@@ -54,7 +59,7 @@ export function startUpdates(deps: {
       start: async () => {
         await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
       },
-      stop: async () => undefined,
+      stop: () => handlers.drain(),
     };
   }
   if (inbox) {
@@ -68,26 +73,6 @@ export function startUpdates(deps: {
       stop: () => inbox.leader.stop(),
     };
   }
-  if (config.webhook) {
-    const { url, secret } = config.webhook;
-    // Handlers run in the background, but in arrival order per chat, as with long polling.
-    const handlers = createChatQueue((error) => logger.error({ err: error }, 'webhook update failed'));
-    const route = createWebhookRoute({
-      secret,
-      isAccepting: deps.isAccepting,
-      logger,
-      handleUpdate: (update) => void handlers.enqueue(chatOf(update), () => bot.handleUpdate(update)),
-    });
-    return {
-      mode: 'webhook',
-      routes: { [`POST ${new URL(url).pathname}`]: route },
-      start: async () => {
-        await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
-      },
-      stop: () => handlers.drain(),
-    };
-  }
-
   let runner: RunnerHandle | undefined;
   return {
     mode: 'polling',

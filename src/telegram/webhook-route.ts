@@ -12,13 +12,12 @@ const MAX_BODY_BYTES = 1 << 20;
  */
 export function createWebhookRoute(deps: {
   secret: string;
-  /** Handles the update in the background after the 200 (one instance). */
-  handleUpdate?(update: Update): void;
   /**
-   * The durable inbox (several instances): the update is stored before it is acknowledged; when it
-   * cannot be, the answer is 503 and Telegram sends it again later. The chat's owner handles it.
+   * Takes the update before it is acknowledged: one instance puts it on its chat's queue and returns
+   * at once; the durable inbox (several instances) stores it. When that fails, the answer is 503 and
+   * Telegram sends the update again later.
    */
-  store?(update: Update): Promise<void>;
+  accept(update: Update): void | Promise<void>;
   isAccepting(): boolean;
   logger: Logger;
 }) {
@@ -45,24 +44,19 @@ export function createWebhookRoute(deps: {
       response.writeHead(400, { 'content-type': 'text/plain' }).end('malformed update\n');
       return;
     }
-    if (deps.store) {
-      try {
-        await deps.store(update);
-      } catch (error) {
-        deps.logger.error(
-          { err: error, update: update.update_id },
-          'cannot store the update; Telegram will resend it',
-        );
-        response
-          .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' })
-          .end('cannot store the update\n');
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    try {
+      await deps.accept(update);
+    } catch (error) {
+      deps.logger.error(
+        { err: error, update: update.update_id },
+        'cannot store the update; Telegram will resend it',
+      );
+      response
+        .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' })
+        .end('cannot store the update\n');
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    deps.handleUpdate?.(update);
   };
 }
 

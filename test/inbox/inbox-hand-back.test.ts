@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allDone, inboxRowsByText, waitForInboxRows } from '../support/inbox-rows.js';
-import {
-  createTestDatabase,
-  dropTestDatabase,
-  hasPostgres,
-  postgresSkipReason,
-} from '../support/postgres-test-store.js';
-import { echoAnswers, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
+import { echoAnswers, useInstances } from '../support/start-instances.js';
 import { hasKeyboard } from '../support/visible.js';
 
-let world: InstancesWorld | undefined;
-let databaseUrl: string | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  if (databaseUrl) await dropTestDatabase(databaseUrl);
-  databaseUrl = undefined;
-});
+const start = useInstances();
 
 const LONG = 'This answer is still being written when its instance is asked to stop. '.repeat(6);
 
@@ -24,10 +12,8 @@ describe.skipIf(!hasPostgres)(
   `durable inbox: graceful stop hands back ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it('questions waiting behind a running answer go to the other instance, not started and not told "restarting"', async () => {
-      const url = await createTestDatabase('inbox_hand_back');
-      databaseUrl = url;
-      world = await startInstances({ count: 2, databaseUrl: url, mode: 'webhook' });
-      const w = world;
+      const w = await start('inbox_hand_back', { count: 2, mode: 'webhook' });
+      const url = w.databaseUrl;
       w.openai.enqueue({ text: LONG, tokensPerSecond: 30 });
       echoAnswers(w.openai);
       const user = w.telegram.createUser({ firstName: 'Deploy' });

@@ -1,23 +1,11 @@
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allDone, waitForInboxRows } from '../support/inbox-rows.js';
-import {
-  createTestDatabase,
-  dropTestDatabase,
-  hasPostgres,
-  postgresSkipReason,
-} from '../support/postgres-test-store.js';
-import { echoAnswers, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
+import { echoAnswers, useInstances } from '../support/start-instances.js';
 import { hasKeyboard } from '../support/visible.js';
 
-let world: InstancesWorld | undefined;
-let databaseUrl: string | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  if (databaseUrl) await dropTestDatabase(databaseUrl);
-  databaseUrl = undefined;
-});
+const start = useInstances();
 
 /** Cuts an instance's lock connection from the server side, as a network cut or a failover would. */
 async function terminateLockConnection(url: string, instanceId: string): Promise<number> {
@@ -38,10 +26,8 @@ describe.skipIf(!hasPostgres)(
   `durable inbox: lost lock connection ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it('the owner loses its lock connection mid-answer: one log line, it reconnects, and the waiting question is answered exactly once', async () => {
-      const url = await createTestDatabase('inbox_lost');
-      databaseUrl = url;
-      world = await startInstances({ count: 2, databaseUrl: url, mode: 'webhook' });
-      const w = world;
+      const w = await start('inbox_lost', { count: 2, mode: 'webhook' });
+      const url = w.databaseUrl;
       w.openai.enqueue({
         text: 'Still streaming while the lock connection goes away. '.repeat(8),
         tokensPerSecond: 25,

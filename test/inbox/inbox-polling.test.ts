@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  dropTestDatabase,
-  hasPostgres,
-  postgresSkipReason,
-} from '../support/postgres-test-store.js';
-import { echoAnswers, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { describe, expect, it } from 'vitest';
+import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
+import { echoAnswers, type InstancesWorld, useInstances } from '../support/start-instances.js';
 import { hasKeyboard } from '../support/visible.js';
 
-let world: InstancesWorld | undefined;
-let databaseUrl: string | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  if (databaseUrl) await dropTestDatabase(databaseUrl);
-  databaseUrl = undefined;
-});
+const start = useInstances();
 
 const finished = (w: InstancesWorld, chatId: number) =>
   w.telegram
@@ -27,9 +15,7 @@ describe.skipIf(!hasPostgres)(
   `durable inbox: long polling ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it('exactly one instance polls; when the leader stops another polls within a few seconds, and nothing is lost', async () => {
-      databaseUrl = await createTestDatabase('inbox_polling');
-      world = await startInstances({ count: 3, databaseUrl, mode: 'polling' });
-      const w = world;
+      const w = await start('inbox_polling', { count: 3, mode: 'polling' });
       echoAnswers(w.openai);
       const leaders = () => w.instances.filter((i) => !i.stopped && i.app.inbox?.isLeader());
       let overlaps = 0;

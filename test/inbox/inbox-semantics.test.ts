@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allDone, waitForInboxRows } from '../support/inbox-rows.js';
-import {
-  createTestDatabase,
-  dropTestDatabase,
-  hasPostgres,
-  postgresSkipReason,
-} from '../support/postgres-test-store.js';
-import { echoAnswers, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
+import { echoAnswers, type InstancesWorld, useInstances } from '../support/start-instances.js';
 import { hasKeyboard } from '../support/visible.js';
 
-let world: InstancesWorld | undefined;
-let databaseUrl: string | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  if (databaseUrl) await dropTestDatabase(databaseUrl);
-  databaseUrl = undefined;
-});
+const start = useInstances();
 
 const finished = (w: InstancesWorld, chatId: number) =>
   w.telegram
@@ -28,10 +16,8 @@ describe.skipIf(!hasPostgres)(
   `durable inbox keeps the bot's rules across instances ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it('a split paste arriving through two instances is one question; a redelivered update is not answered twice', async () => {
-      const url = await createTestDatabase('inbox_paste');
-      databaseUrl = url;
-      world = await startInstances({ count: 2, databaseUrl: url, mode: 'webhook' });
-      const w = world;
+      const w = await start('inbox_paste', { count: 2, mode: 'webhook' });
+      const url = w.databaseUrl;
       w.openai.setHandler(() => ({ text: 'One answer for the whole paste.' }));
       const user = w.telegram.createUser({ firstName: 'Paster' });
       // The Telegram app splits a long text into parts of up to 4096 characters; the front alternates.
@@ -63,15 +49,11 @@ describe.skipIf(!hasPostgres)(
     }, 60_000);
 
     it('BUSY_POLICY=replace: a newer question through another instance replaces the running answer', async () => {
-      const url = await createTestDatabase('inbox_replace');
-      databaseUrl = url;
-      world = await startInstances({
+      const w = await start('inbox_replace', {
         count: 2,
-        databaseUrl: url,
         mode: 'webhook',
         env: { BUSY_POLICY: 'replace' },
       });
-      const w = world;
       w.openai.enqueue({
         text: 'A slow answer that the next question replaces. '.repeat(20),
         tokensPerSecond: 8,

@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  dropTestDatabase,
-  hasPostgres,
-  postgresSkipReason,
-} from '../support/postgres-test-store.js';
-import { type Instance, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { describe, expect, it } from 'vitest';
+import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
+import { type Instance, type InstancesWorld, useInstances } from '../support/start-instances.js';
 import { hasKeyboard } from '../support/visible.js';
 
-let world: InstancesWorld | undefined;
-let databaseUrl: string | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  if (databaseUrl) await dropTestDatabase(databaseUrl);
-  databaseUrl = undefined;
-});
+const start = useInstances();
 
 const LONG = 'This answer streams slowly so that it can be stopped from another instance. '.repeat(20);
 
@@ -55,9 +43,7 @@ describe.skipIf(!hasPostgres)(
   `durable inbox: stop reaches the writer ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it('/stop and the Stop button sent through another instance stop the answer within 3 s', async () => {
-      databaseUrl = await createTestDatabase('inbox_stop');
-      world = await startInstances({ count: 2, databaseUrl, mode: 'webhook' });
-      const w = world;
+      const w = await start('inbox_stop', { count: 2, mode: 'webhook' });
       const user = w.telegram.createUser({ firstName: 'Stopper' });
 
       const first = await streamingAnswer(w, user.id, 'Tell me a long story');
@@ -79,9 +65,7 @@ describe.skipIf(!hasPostgres)(
     }, 60_000);
 
     it("the draft's own stop button, delivered through another instance, aborts the writer's request", async () => {
-      databaseUrl = await createTestDatabase('inbox_stop_draft');
-      world = await startInstances({ count: 2, databaseUrl, mode: 'webhook', env: { STREAM_MODE: 'draft' } });
-      const w = world;
+      const w = await start('inbox_stop_draft', { count: 2, mode: 'webhook', env: { STREAM_MODE: 'draft' } });
       const user = w.telegram.createUser({ firstName: 'Drafter' });
       w.openai.enqueue({ text: LONG, tokensPerSecond: 8 });
       w.telegram.userSends({ chat: user.id, text: 'Draft a long story' });

@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  dropTestDatabase,
-  hasPostgres,
-  postgresSkipReason,
-} from '../support/postgres-test-store.js';
-import { echoAnswers, type InstancesWorld, startInstances } from '../support/start-instances.js';
+import { describe, expect, it } from 'vitest';
+import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
+import { echoAnswers, type InstancesWorld, useInstances } from '../support/start-instances.js';
 import { hasKeyboard } from '../support/visible.js';
 
-let world: InstancesWorld | undefined;
-let databaseUrl: string | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  if (databaseUrl) await dropTestDatabase(databaseUrl);
-  databaseUrl = undefined;
-});
+const start = useInstances();
 
 /** The bot's finished answers in a chat (no Stop button left), oldest first. */
 function answers(w: InstancesWorld, chatId: number): string[] {
@@ -29,9 +17,7 @@ describe.skipIf(!hasPostgres)(
   `durable inbox, webhook behind a round-robin front ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it('answers every question of several chats exactly once, in order, whichever instance stored it', async () => {
-      databaseUrl = await createTestDatabase('inbox_webhook');
-      world = await startInstances({ count: 3, databaseUrl, mode: 'webhook' });
-      const w = world;
+      const w = await start('inbox_webhook', { count: 3, mode: 'webhook' });
       echoAnswers(w.openai, { tokensPerSecond: 200 });
       const users = Array.from({ length: 4 }, (_, i) => w.telegram.createUser({ firstName: `U${i}` }));
       const perChat = 4;

@@ -1,11 +1,13 @@
 import { Writable } from 'node:stream';
 import type { UserFromGetMe } from 'grammy/types';
+import { afterEach } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { type Config, createConfig } from '../../src/config.js';
 import { type BotApiEmulator, startBotApiEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createFakeOpenAIServer, type FakeModelServer } from './fake-model/index.js';
 import { freePort } from './free-port.js';
+import { createTestDatabase, dropTestDatabase } from './postgres-test-store.js';
 import { type RoundRobinFront, startRoundRobinFront } from './round-robin-front.js';
 import { TEST_SECRETS } from './start-streamgram.js';
 
@@ -31,6 +33,8 @@ export interface InstancesWorld {
   openai: FakeModelServer;
   front: RoundRobinFront;
   instances: Instance[];
+  /** The PostgreSQL database the instances share. */
+  databaseUrl: string;
   /** The environment of an instance listening on `port` (for `spawnInstance`, a real process). */
   envFor(port: number, env?: Record<string, string>): Record<string, string>;
   /** Starts one more instance (it joins the front in webhook mode). */
@@ -42,12 +46,37 @@ export interface InstancesWorld {
   close(): Promise<void>;
 }
 
-export async function startInstances(options: {
+export interface InstancesOptions {
   count: number;
   databaseUrl: string;
   mode: 'webhook' | 'polling';
   env?: Record<string, string>;
-}): Promise<InstancesWorld> {
+}
+
+/**
+ * For a test file: `start(name, options)` gives instances on a fresh database of their own; after
+ * each test both are gone.
+ */
+export function useInstances() {
+  let world: InstancesWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    if (world) await dropTestDatabase(world.databaseUrl);
+    world = undefined;
+  });
+  return async (name: string, options: Omit<InstancesOptions, 'databaseUrl'>): Promise<InstancesWorld> => {
+    const databaseUrl = await createTestDatabase(name);
+    try {
+      world = await startInstances({ ...options, databaseUrl });
+    } catch (error) {
+      await dropTestDatabase(databaseUrl);
+      throw error;
+    }
+    return world;
+  };
+}
+
+export async function startInstances(options: InstancesOptions): Promise<InstancesWorld> {
   const telegram = await startBotApiEmulator({ token: TEST_SECRETS.botToken, limits: 'none' });
   const openai = await createFakeOpenAIServer({ apiKey: TEST_SECRETS.openaiKey });
   const front = await startRoundRobinFront([]);
@@ -107,6 +136,7 @@ export async function startInstances(options: {
 
   const world: InstancesWorld = {
     telegram,
+    databaseUrl: options.databaseUrl,
     openai,
     front,
     instances,

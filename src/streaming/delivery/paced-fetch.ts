@@ -1,7 +1,7 @@
 import type { WriteBudget } from '../../shared-budget/failover-write-budget.js';
-import type { WriteWait } from '../../shared-budget/write-limits.js';
+import type { WriteTarget, WriteWait } from '../../shared-budget/write-limits.js';
 import type { DeliveryTimers } from './primitives.js';
-import type { WritePacer } from './write-pacer.js';
+import { isGroupId, type WritePacer } from './write-pacer.js';
 
 /**
  * Bot API methods that Telegram does not count as messages: polling and setup. Everything else
@@ -104,7 +104,8 @@ export function createPacedFetch(deps: {
   function claim(budget: WriteBudget, pending: PendingWrite): void {
     claiming = true;
     const { chatId } = pending;
-    const target = chatId === undefined ? undefined : { chatId, kind: kindOf(chatId) };
+    const target: WriteTarget | undefined =
+      chatId === undefined ? undefined : { chatId, kind: isGroupId(chatId) ? 'group' : 'private' };
     const answered = ({ botWaitMs, chatWaitMs, settle }: WriteWait) => {
       claiming = false;
       const now = timers.now();
@@ -209,9 +210,6 @@ export function createPacedFetch(deps: {
     });
   };
 }
-
-/** Telegram gives groups (and channels) negative ids, users' private chats positive ones. */
-const kindOf = (chatId: number): 'group' | 'private' => (chatId < 0 ? 'group' : 'private');
 
 /** Reads a 429's `retry_after` from a copy of the answer (the caller reads the original). */
 function reportRateLimit(

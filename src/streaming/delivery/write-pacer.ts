@@ -102,7 +102,7 @@ export interface WritePacer {
 type ChatWindows = SlidingWindow[];
 
 /** Telegram gives groups (and channels) negative ids, users' private chats positive ones. */
-const isGroupId = (chatId: number) => chatId < 0;
+export const isGroupId = (chatId: number) => chatId < 0;
 
 export function createWritePacer(options: Partial<WritePacerOptions> = {}): WritePacer {
   const resolved = { ...DEFAULT_WRITE_PACER_OPTIONS, ...options };
