@@ -189,6 +189,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           storage,
           bot,
           queue,
+          wroteRecently: telegramBudget.wroteRecently,
           logger,
         })
       : undefined;

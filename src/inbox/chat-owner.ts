@@ -14,6 +14,12 @@ export interface ChatOwnerDeps {
   isClaimed(updateId: number): boolean;
   /** Whether the chat still has work in this process (an answer running or waiting, a paste merging). */
   isBusy(chatId: number): boolean;
+  /**
+   * Whether this process wrote to the chat within the chat's Telegram windows. Such a chat stays
+   * here after its work ended: with Redis away another instance could not see those writes and
+   * would break the chat's limit (issue #14).
+   */
+  wroteRecently(chatId: number): boolean;
   /** A dead owner was writing these rows' answer: tidy up and tell the user. Must not throw. */
   recoverInterrupted(chatId: number, rows: readonly InboxRow[]): Promise<void>;
   logger: Logger;
@@ -52,7 +58,8 @@ interface OwnedChat {
  * One owner per chat across instances: a session advisory lock per chat on a dedicated connection.
  * The owner dispatches the chat's waiting rows in update order, one at a time (the answers
  * themselves run on the chat queue, so a /stop is dispatched while its answer streams), and lets
- * the chat go once it has nothing left. A dead owner's connection closes and frees its locks.
+ * the chat go once it has nothing left and its writes have left the chat's Telegram windows. A dead
+ * owner's connection closes and frees its locks.
  */
 export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
   const { rows, logger } = deps;
@@ -179,6 +186,8 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
     const chat = chats.get(chatId);
     const idle = () => chats.get(chatId) === chat && !chat?.running && !deps.isBusy(chatId);
     if (chat === undefined || !idle()) return;
+    // The sweep lets it go once its writes have left their windows (a graceful stop does not wait).
+    if (!stopping && deps.wroteRecently(chatId)) return;
     // When stopping, rows left open are waiting for the next owner: hand the chat over now.
     if (!stopping && (await rows.hasOpen(chatId))) return;
     if (!idle()) return;
@@ -195,8 +204,12 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
 
   async function sweep(): Promise<void> {
     if (stopping || session === undefined) return;
-    // Chats owned here: dispatch what a missed NOTIFY left waiting, or let them go.
-    for (const chatId of chats.keys()) wake(chatId);
+    // Chats owned here: dispatch what a missed NOTIFY left waiting, or let them go. A chat kept
+    // only for its recent writes costs no query until they have left their windows.
+    for (const [chatId, chat] of chats) {
+      if (!chat.running && !deps.isBusy(chatId) && deps.wroteRecently(chatId)) continue;
+      wake(chatId);
+    }
     for (const chatId of await rows.unownedChats(1000)) wake(chatId);
   }
 

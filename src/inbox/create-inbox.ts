@@ -20,6 +20,8 @@ export interface InboxDeps {
   dispatch(update: Update): Promise<void>;
   /** Whether this chat's queue has work here (an answer running or waiting). */
   isBusy(chatId: number): boolean;
+  /** See `ChatOwnerDeps.wroteRecently`. */
+  wroteRecently(chatId: number): boolean;
   recoverInterrupted(rows: InboxRows): (chatId: number, orphans: readonly InboxRow[]) => Promise<void>;
   logger: Logger;
   instanceId?: string;
@@ -63,6 +65,7 @@ export function createInbox(deps: InboxDeps): Inbox {
     dispatch: deps.dispatch,
     isClaimed: (updateId) => claimed.has(updateId),
     isBusy: deps.isBusy,
+    wroteRecently: deps.wroteRecently,
     recoverInterrupted: deps.recoverInterrupted(rows),
     logger,
     ...(deps.sweepMs === undefined ? {} : { sweepMs: deps.sweepMs }),

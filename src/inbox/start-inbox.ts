@@ -24,6 +24,8 @@ export function startInbox(deps: {
   bot: Bot<BotContext>;
   queue: ChatQueue;
   logger: Logger;
+  /** Whether this process wrote to the chat within its Telegram windows (the inbox keeps it here). */
+  wroteRecently(chatId: number): boolean;
   /** INSTANCE_ID: the owner rows and logs name it. */
   instanceId?: string;
 }): RunningInbox {
@@ -35,6 +37,7 @@ export function startInbox(deps: {
     store: deps.store,
     dispatch: (update) => bot.handleUpdate(update),
     isBusy: (chatId) => deps.queue.pending(chatId) > 0,
+    wroteRecently: deps.wroteRecently,
     recoverInterrupted: (rows) =>
       createRecoverInterrupted({
         rows,

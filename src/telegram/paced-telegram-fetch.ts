@@ -6,8 +6,8 @@ import type { GateOptionsInput } from '../streaming/delivery/options.js';
 import { createPacedFetch } from '../streaming/delivery/paced-fetch.js';
 import { systemTimers } from '../streaming/delivery/system-timers.js';
 import {
-  createWritePacer,
   DEFAULT_WRITE_PACER_OPTIONS,
+  type WritePacer,
   type WritePacerOptions,
 } from '../streaming/delivery/write-pacer.js';
 
@@ -90,7 +90,7 @@ export function sharedWriteLimits(options: Partial<WritePacerOptions> = {}): Wri
  * stream body grammY builds) go over Node's fetch, still paced.
  */
 export function createPacedTelegramFetch(
-  options: Partial<WritePacerOptions> = {},
+  pacer: WritePacer,
   /** With `REDIS_URL`: the budget every instance claims from, and where 429 holds go. */
   shared?: { budget: WriteBudget; onRateLimited: (chatId: number | undefined, retryAfterMs: number) => void },
 ): typeof fetch {
@@ -100,7 +100,7 @@ export function createPacedTelegramFetch(
       ? overHttp(input, init)
       : fetch(input, { ...init, duplex: 'half' } as RequestInit);
   return createPacedFetch({
-    pacer: createWritePacer(options),
+    pacer,
     base,
     timers: systemTimers,
     ...(shared ? { shared: shared.budget, onRateLimited: shared.onRateLimited } : {}),

@@ -4,6 +4,8 @@ import { shareRateGate } from '../shared-budget/share-gate.js';
 import { startSharedBudget } from '../shared-budget/start-shared-budget.js';
 import type { RateGate } from '../streaming/delivery/gate-types.js';
 import { createRateGate } from '../streaming/delivery/rate-gate.js';
+import { systemTimers } from '../streaming/delivery/system-timers.js';
+import { createWritePacer } from '../streaming/delivery/write-pacer.js';
 import {
   createPacedTelegramFetch,
   gateBudgetsFor,
@@ -17,6 +19,11 @@ export interface TelegramBudget {
   /** The one `fetch` of every Bot API client of the process. */
   fetch: typeof fetch;
   gate: RateGate;
+  /**
+   * Whether this process wrote to the chat within the chat's longest window: the inbox keeps such a
+   * chat here, because another instance could not see those writes while Redis is away.
+   */
+  wroteRecently(chatId: number): boolean;
   /** For /healthz: how the budget is kept with `REDIS_URL`; undefined without it. */
   redisState(): 'shared' | 'local share' | undefined;
   /** Closes the gate, then leaves the instance list and closes Redis. */
@@ -54,12 +61,14 @@ export async function startTelegramBudget(
         instances: () => shared.budget.instances,
       })
     : local;
+  const pacer = createWritePacer(pacerOptions);
   return {
     fetch: createPacedTelegramFetch(
-      pacerOptions,
+      pacer,
       shared && { budget: shared.budget, onRateLimited: shared.onRateLimited },
     ),
     gate,
+    wroteRecently: (chatId) => pacer.remembers(chatId, systemTimers.now()),
     redisState: () => (shared ? (shared.budget.mode === 'shared' ? 'shared' : 'local share') : undefined),
     async close() {
       await gate.close();

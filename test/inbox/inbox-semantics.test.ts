@@ -48,6 +48,34 @@ describe.skipIf(!hasPostgres)(
       expect(finished(w, user.id)).toEqual(['One answer for the whole paste.']);
     }, 60_000);
 
+    it('a chat stays with the instance that just wrote to it until its Telegram windows are over', async () => {
+      const w = await start('inbox_sticky', { count: 2, mode: 'webhook' });
+      echoAnswers(w.openai);
+      const user = w.telegram.createUser({ firstName: 'Regular' });
+      w.telegram.userSends({ chat: user.id, text: 'first' });
+      await w.telegram.waitFor(() => finished(w, user.id).includes('Answer to first.') || undefined, {
+        timeoutMs: 15_000,
+      });
+      await waitForInboxRows(w.databaseUrl, allDone);
+      // Its answer is over, yet the chat is kept: with Redis away, no other instance would know
+      // how much of the chat's limit those writes used.
+      const writer = w.instances.find((i) => i.app.inbox?.ownedChats().includes(user.id));
+      const other = w.instances.find((i) => i !== writer);
+      if (writer === undefined || other === undefined) throw new Error('the chat was let go at once');
+      w.front.setTargets([other.url]);
+      w.telegram.userSends({ chat: user.id, text: 'second' });
+      await w.telegram.waitFor(() => finished(w, user.id).includes('Answer to second.') || undefined, {
+        timeoutMs: 15_000,
+      });
+      const rows = await waitForInboxRows(w.databaseUrl, allDone);
+      expect(rows.second?.owner).toBe(writer.app.inbox?.instanceId);
+      expect(rows.first?.owner).toBe(writer.app.inbox?.instanceId);
+      // A private chat's window is 3 s: a few seconds later the chat is free again.
+      await w.telegram.waitFor(() => !writer.app.inbox?.ownedChats().includes(user.id) || undefined, {
+        timeoutMs: 10_000,
+      });
+    }, 60_000);
+
     it('BUSY_POLICY=replace: a newer question through another instance replaces the running answer', async () => {
       const w = await start('inbox_replace', {
         count: 2,

@@ -150,7 +150,7 @@ describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? skipRea
     expect(tooManySince(telegram, before)).toEqual(NO_429);
   }, 240_000);
 
-  it('redis-server stopped for 10 s under load: never more than 30 calls in a second, no bot-wide 429, shared again after', async () => {
+  it('redis-server stopped for 10 s under load: never more than 30 calls in a second, no 429 of any kind, shared again after', async () => {
     const { telegram, redis } = world;
     const before = telegram.rateLimitStats();
     const fromSeq = telegram.lastSeq();
@@ -169,20 +169,15 @@ describe.skipIf(skip)(`three bot processes as one bot (webhook) ${skip ? skipRea
 
     const problems = await settle(world, questions, 90_000);
     expect(problems.slice(0, 5)).toEqual([]);
-    expect(tooManySince(telegram, before).global).toBe(0);
+    // Chats too: a chat stays with the instance that wrote to it until its windows are over, so no
+    // instance writes to a chat whose recent calls only Redis knew (src/inbox/chat-owner.ts).
+    expect(tooManySince(telegram, before)).toEqual(NO_429);
     expect(maxCallsInWindow(telegram.calls({ afterSeq: fromSeq }))).toBeLessThanOrEqual(30);
     await waitUntil(async () => {
       const health = await Promise.all(world.bots.map((bot) => healthOf(bot.url)));
       return health.every((text) => text.includes('redis: shared'));
     }, 15_000);
   }, 240_000);
-
-  // Seen in 3 of 5 runs: 1-3 private or group 429s when Redis goes away or comes back. The local
-  // fallback (src/shared-budget/failover-write-budget.ts) starts with empty per-chat windows, so a
-  // chat written through Redis a moment before can be written again too soon.
-  it.todo(
-    'redis-server stopped under load: no private-chat or group 429 either (NOT YET: the local fallback forgets each chat’s recent calls)',
-  );
 
   it('no secret reached any process output or Telegram', () => {
     const places = [...world.bots.map((bot) => bot.output()), JSON.stringify(world.telegram.calls())];

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config.js';
 import { type BotApiEmulator, startBotApiEmulator } from '../../src/emulator/index.js';
 import { type SharedBudget, startSharedBudget } from '../../src/shared-budget/start-shared-budget.js';
+import { createWritePacer } from '../../src/streaming/delivery/write-pacer.js';
 import {
   createPacedTelegramFetch,
   sharedWriteLimits,
@@ -84,7 +85,7 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
           limits: sharedWriteLimits(pacerOptions),
           logger,
         });
-        const paced = createPacedTelegramFetch(pacerOptions, {
+        const paced = createPacedTelegramFetch(createWritePacer(pacerOptions), {
           budget: shared.budget,
           onRateLimited: shared.onRateLimited,
         });

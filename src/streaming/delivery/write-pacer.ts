@@ -94,6 +94,11 @@ export interface WritePacer {
    * returned function once, with the time the answer (or the failure) came back.
    */
   record(now: number, chatId?: number): (answeredAt: number) => void;
+  /**
+   * Whether a write to the chat still counts in one of its windows at `now` (written, or answered
+   * less than the longest window ago): another process taking the chat over would not know of it.
+   */
+  remembers(chatId: number, now: number): boolean;
   /** Chats remembered (a chat is forgotten once its longest window is empty). */
   readonly trackedChats: number;
 }
@@ -151,6 +156,12 @@ export function createWritePacer(options: Partial<WritePacerOptions> = {}): Writ
         settled = true;
         for (const window of windows) settleSlidingWindow(window, answeredAt);
       };
+    },
+    remembers(chatId, now) {
+      const longest = chats.get(chatId)?.at(-1);
+      if (longest === undefined) return false;
+      slidingWindowWaitMs(longest, now);
+      return longest.times.length > 0 || longest.inFlight > 0;
     },
     get trackedChats() {
       return chats.size;

@@ -148,6 +148,24 @@ describe('createWritePacer', () => {
     expect(pacer.waitMs(200, 1)).toBe(800);
   });
 
+  it('remembers a chat while a write to it is in flight or inside its longest window', () => {
+    const pacer = createWritePacer({ globalPerSecond: 1000, marginMs: 0 });
+    expect(pacer.remembers(42, 0)).toBe(false);
+    const settle = pacer.record(0, 42);
+    // Unanswered after 10 s: still counted, Telegram may not have seen it yet.
+    expect(pacer.remembers(42, 10_000)).toBe(true);
+    settle(10_000);
+    expect(pacer.remembers(42, 12_999)).toBe(true);
+    expect(pacer.remembers(42, 13_000)).toBe(false);
+    // A group counts for its minute, not just its 1 s spacing.
+    write(pacer, 0, -7);
+    expect(pacer.remembers(-7, 59_999)).toBe(true);
+    expect(pacer.remembers(-7, 60_000)).toBe(false);
+    // Bot-wide calls name no chat.
+    write(pacer, 0);
+    expect(pacer.remembers(43, 1)).toBe(false);
+  });
+
   it('forgets chats whose longest window is over', () => {
     const pacer = createWritePacer({ globalPerSecond: 100_000, marginMs: 0 });
     for (let chat = 1; chat <= 600; chat++) write(pacer, chat, chat % 2 === 0 ? chat : -chat);
