@@ -19,9 +19,10 @@ const PRIVATE_WINDOW_MS = 3000;
 /**
  * What one call adds to each window it is counted in: the pacer frees a call's place a window after
  * its answer, so every window is longer by the round trip. 100 ms is a typical one to Telegram's
- * servers (locally it is a few ms, and the gate then leaves a little room unused).
+ * servers. A lone instance's gate starts from it and then follows the round trip it measures
+ * (round-trip-estimate.ts); the windows shared through Redis keep it fixed.
  */
-const ROUND_TRIP_ALLOWANCE_MS = 100;
+export const ROUND_TRIP_ALLOWANCE_MS = 100;
 
 /** The bot-wide rate the pacer really lets out: `perSecond` calls per (1 s + round trip), rounded down. */
 export function gatePerSecond(perSecond: number, roundTripMs = ROUND_TRIP_ALLOWANCE_MS): number {
@@ -91,9 +92,16 @@ export function sharedWriteLimits(options: Partial<WritePacerOptions> = {}): Wri
  */
 export function createPacedTelegramFetch(
   pacer: WritePacer,
-  /** With `REDIS_URL`: the budget every instance claims from, and where 429 holds go. */
-  shared?: { budget: WriteBudget; onRateLimited: (chatId: number | undefined, retryAfterMs: number) => void },
+  extras: {
+    /** With `REDIS_URL`: the budget every instance claims from, and where 429 holds go. */
+    shared?: {
+      budget: WriteBudget;
+      onRateLimited: (chatId: number | undefined, retryAfterMs: number) => void;
+    };
+    onRoundTrip?: (ms: number) => void;
+  } = {},
 ): typeof fetch {
+  const { shared, onRoundTrip } = extras;
   const overHttp = createNodeHttpFetch();
   const base: typeof fetch = (input, init) =>
     init?.body === undefined || typeof init.body === 'string'
@@ -104,5 +112,6 @@ export function createPacedTelegramFetch(
     base,
     timers: systemTimers,
     ...(shared ? { shared: shared.budget, onRateLimited: shared.onRateLimited } : {}),
+    ...(onRoundTrip ? { onRoundTrip } : {}),
   });
 }

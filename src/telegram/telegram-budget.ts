@@ -4,12 +4,14 @@ import { shareRateGate } from '../shared-budget/share-gate.js';
 import { startSharedBudget } from '../shared-budget/start-shared-budget.js';
 import type { RateGate } from '../streaming/delivery/gate-types.js';
 import { createRateGate } from '../streaming/delivery/rate-gate.js';
+import { createRoundTripEstimate } from '../streaming/delivery/round-trip-estimate.js';
 import { systemTimers } from '../streaming/delivery/system-timers.js';
 import { createWritePacer } from '../streaming/delivery/write-pacer.js';
 import {
   createPacedTelegramFetch,
   gateBudgetsFor,
   gatePerSecond,
+  ROUND_TRIP_ALLOWANCE_MS,
   sharedWriteLimits,
   writePacerOptionsFor,
 } from './paced-telegram-fetch.js';
@@ -52,9 +54,18 @@ export async function startTelegramBudget(
         logger: logger.child({ component: 'shared-budget' }),
       })
     : undefined;
-  // The gate grants no faster than the pacer lets calls out (its windows are 1 s + margin), so
-  // calls wait in the gate, where a newer frame replaces an older one, not in the pacer's queue.
-  const local = createRateGate({ options: gateBudgetsFor(budgets) });
+  // The gate grants no faster than the pacer lets calls out (a call keeps its place until a window
+  // after its answer), so calls wait in the gate, where a newer frame replaces an older one, not in
+  // the pacer's queue. Alone, the gate follows the round trip it measures; shared, the Redis windows
+  // are longer by a fixed allowance (sharedWriteLimits), and so is the gate's spacing.
+  const roundTrip = createRoundTripEstimate(ROUND_TRIP_ALLOWANCE_MS);
+  const windowMs = 1000 + (pacerOptions.marginMs ?? 0);
+  const local = shared
+    ? createRateGate({ options: gateBudgetsFor(budgets) })
+    : createRateGate({
+        options: { ...gateBudgetsFor(budgets), globalPerSecond: budgets.globalPerSecond },
+        spacingMs: () => (windowMs + roundTrip.ms) / budgets.globalPerSecond,
+      });
   const gate = shared
     ? shareRateGate(local, {
         perSecond: gatePerSecond(budgets.globalPerSecond),
@@ -63,10 +74,10 @@ export async function startTelegramBudget(
     : local;
   const pacer = createWritePacer(pacerOptions);
   return {
-    fetch: createPacedTelegramFetch(
-      pacer,
-      shared && { budget: shared.budget, onRateLimited: shared.onRateLimited },
-    ),
+    fetch: createPacedTelegramFetch(pacer, {
+      ...(shared ? { shared: { budget: shared.budget, onRateLimited: shared.onRateLimited } } : {}),
+      onRoundTrip: (ms) => roundTrip.add(ms),
+    }),
     gate,
     wroteRecently: (chatId) => pacer.remembers(chatId, systemTimers.now()),
     redisState: () => (shared ? (shared.budget.mode === 'shared' ? 'shared' : 'local share') : undefined),

@@ -86,8 +86,7 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
           logger,
         });
         const paced = createPacedTelegramFetch(createWritePacer(pacerOptions), {
-          budget: shared.budget,
-          onRateLimited: shared.onRateLimited,
+          shared: { budget: shared.budget, onRateLimited: shared.onRateLimited },
         });
         instances.push({
           shared,

@@ -66,8 +66,10 @@ export function createPacedFetch(deps: {
   shared?: WriteBudget;
   /** Told of every 429 Telegram answers (the chat, when the call named one), to hold the other instances too. */
   onRateLimited?: (chatId: number | undefined, retryAfterMs: number) => void;
+  /** Told how long each answered call took from its write to its answer (stalled ones are not told). */
+  onRoundTrip?: (ms: number) => void;
 }): typeof fetch {
-  const { pacer, base, timers, shared, onRateLimited } = deps;
+  const { pacer, base, timers, shared, onRateLimited, onRoundTrip } = deps;
   const stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
   const queue: PendingWrite[] = [];
   let timer: unknown;
@@ -80,19 +82,21 @@ export function createPacedFetch(deps: {
   function write(pending: PendingWrite, now: number, settleShared?: () => void): void {
     const settleInPacer = pacer.record(now, pending.chatId);
     let settled = false;
-    const settle = () => {
+    const settle = (stalled?: 'stalled') => {
       if (settled) return;
       settled = true;
       timers.clearTimeout(stallGuard);
-      settleInPacer(timers.now());
+      const answeredAt = timers.now();
+      settleInPacer(answeredAt);
+      if (stalled === undefined) onRoundTrip?.(answeredAt - now);
       settleShared?.();
       // An answer frees room in its windows: whoever waited for it may go now.
       if (queue.length > 0) pump();
     };
     // A request that hangs (a black-holed connection) must not hold its place forever; by then
     // it has long arrived, or never will.
-    const stallGuard = timers.setTimeout(settle, stallMs);
-    pending.start(settle);
+    const stallGuard = timers.setTimeout(() => settle('stalled'), stallMs);
+    pending.start(() => settle());
   }
 
   /**

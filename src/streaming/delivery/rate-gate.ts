@@ -53,7 +53,15 @@ export type { CallPermit, CallRequest, RateGate } from './gate-types.js';
  * - One call at a time per chat: frames of one message then reach Telegram in order, and parts too.
  */
 export function createRateGate(
-  deps: { options?: GateOptionsInput; timers?: DeliveryTimers } = {},
+  deps: {
+    options?: GateOptionsInput;
+    timers?: DeliveryTimers;
+    /**
+     * The bot-wide spacing between grants, read before each round of grants (default:
+     * 1000 / globalPerSecond), so the gate can follow how fast the pacer really lets calls out.
+     */
+    spacingMs?: () => number;
+  } = {},
 ): RateGate & { readonly trackedChats: number } {
   const options: GateOptions = resolveGateOptions(deps.options);
   const timers = deps.timers ?? systemTimers;
@@ -179,6 +187,8 @@ export function createRateGate(
   function pump(): void {
     if (closed || batchPending || liveTurns <= 0) return;
     const now = timers.now();
+    // A round of grants follows from here, so the spacing it uses is the one read now.
+    if (deps.spacingMs) pace.spacingMs = Math.max(1, deps.spacingMs());
     const { count, at } = paceAllowance(pace, now);
     if (count <= 0) {
       if (pumpTimer !== undefined && pumpAt <= at) return;

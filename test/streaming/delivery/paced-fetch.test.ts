@@ -115,6 +115,30 @@ it('a call whose answer never comes frees its place after the stall time, not ne
   expect(written[1]! - written[0]!).toBeGreaterThanOrEqual(6000);
 });
 
+it('reports how long each answered call took from write to answer; a stalled one is not reported', async () => {
+  const roundTrips: number[] = [];
+  let answer = true;
+  const slow: typeof fetch = () =>
+    answer
+      ? new Promise<Response>((resolve) => setTimeout(() => resolve(new Response('{"ok":true}')), 120))
+      : new Promise<Response>(() => {});
+  const paced = createPacedFetch({
+    pacer: createWritePacer({ globalPerSecond: 10, marginMs: 0 }),
+    base: slow,
+    timers: systemTimers,
+    stallMs: 1000,
+    onRoundTrip: (ms) => roundTrips.push(ms),
+  });
+  const first = paced(`${API}/sendMessage`, { method: 'POST', body: '{"chat_id":1}' });
+  await vi.advanceTimersByTimeAsync(200);
+  await first;
+  expect(roundTrips).toEqual([120]);
+  answer = false;
+  void paced(`${API}/sendMessage`, { method: 'POST', body: '{"chat_id":2}' });
+  await vi.advanceTimersByTimeAsync(2000);
+  expect(roundTrips).toEqual([120]);
+});
+
 describe('with a budget shared with other instances', () => {
   /**
    * The shared budget here is the local fallback budget (the same windows as Redis's, in process):

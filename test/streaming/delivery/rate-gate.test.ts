@@ -168,6 +168,26 @@ describe('budgets', () => {
     expect(minGap(grants.map((grant) => grant.at))).toBeGreaterThanOrEqual(100);
   });
 
+  test('a spacing function sets the bot-wide pace and is read again as it changes', async () => {
+    let spacingMs = 200;
+    gate = createRateGate({ options: { globalPerSecond: 30 }, spacingMs: () => spacingMs });
+    const slow: Grant[] = [];
+    await settle(
+      Promise.all(Array.from({ length: 4 }, (_, index) => requestTurn(slow, { chatId: index + 1 }))),
+    );
+    expect(minGap(slow.map((grant) => grant.at))).toBeGreaterThanOrEqual(200);
+    // The round trip got shorter: the same gate now grants at the faster pace.
+    spacingMs = 50;
+    await vi.advanceTimersByTimeAsync(2000);
+    const fast: Grant[] = [];
+    await settle(
+      Promise.all(Array.from({ length: 4 }, (_, index) => requestTurn(fast, { chatId: index + 11 }))),
+    );
+    const gaps = fast.slice(1).map((grant, index) => grant.at - fast[index]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+    expect(Math.max(...gaps)).toBeLessThan(200);
+  });
+
   test('withdrawn turns never use a global slot', async () => {
     gate = createRateGate({ options: { globalPerSecond: 10 } });
     const grants: Grant[] = [];
