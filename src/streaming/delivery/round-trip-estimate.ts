@@ -5,8 +5,9 @@
  * gate, where a newer frame replaces an older one, and not in the pacer. A fixed allowance would
  * leave the budget unused on a fast link (a few ms) or queue calls in the pacer on a slow one.
  *
- * It rises fast and falls slowly: a slow spell (a busy loop reads answers late) is followed at once,
- * a single quick answer does not undo it.
+ * The pacer's throughput depends on the mean round trip (each place is busy for window + round trip),
+ * so this is a moving mean of the last few dozen calls, not a high percentile: a percentile would
+ * have the gate grant below what the pacer lets out whenever a busy loop reads some answers late.
  */
 export interface RoundTripEstimate {
   /** One call's time from write to answer, in ms. */
@@ -14,8 +15,8 @@ export interface RoundTripEstimate {
   readonly ms: number;
 }
 
-const RISE = 0.25;
-const FALL = 0.02;
+/** Weight of the newest call: about the last 30 calls count. */
+const WEIGHT = 1 / 30;
 /** Beyond this the link is broken rather than slow; the stall guard then frees calls anyway. */
 const MAX_MS = 2000;
 
@@ -24,7 +25,7 @@ export function createRoundTripEstimate(initialMs: number): RoundTripEstimate {
   return {
     add(ms) {
       const sample = Math.min(MAX_MS, Math.max(0, ms));
-      estimate += (sample - estimate) * (sample > estimate ? RISE : FALL);
+      estimate += (sample - estimate) * WEIGHT;
     },
     get ms() {
       return estimate;
