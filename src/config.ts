@@ -1,156 +1,27 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import {
+  isTimeZone,
+  parseAccessList,
+  parseModelList,
+  parseModelNumbers,
+  parseModelPrices,
+  parseUserTokenLimits,
+} from './config-lists.js';
+import {
+  type Config,
+  ConfigError,
+  type MediaConfig,
+  type ModelRef,
+  type ProviderConfig,
+  type ProviderProtocol,
+} from './config-types.js';
 import { DEFAULT_SYSTEM_PROMPT } from './conversation/default-system-prompt.js';
 import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from './tools/builtin/builtin-tools.js';
 import { McpConfigError, type McpServerConfig, readMcpConfig } from './tools/mcp/mcp-config.js';
 
-export type StreamMode = 'auto' | 'draft' | 'edit';
-/** What a new question does while an answer of the same user streams in that chat. */
-export type BusyPolicy = 'queue' | 'replace';
-export type ProviderProtocol = 'openai' | 'anthropic';
-
-export interface ProviderConfig {
-  /** The name used in `MODELS`, e.g. `openai`, `deepseek`. */
-  name: string;
-  protocol: ProviderProtocol;
-  apiKey: string | undefined;
-  baseURL: string | undefined;
-}
-
-export interface ModelRef {
-  /** `provider:model-id`, as written in `MODELS`. */
-  id: string;
-  provider: string;
-  /** The provider's own model id. */
-  model: string;
-}
-
-export interface AccessList {
-  everyone: boolean;
-  userIds: ReadonlySet<number>;
-  /** Lower-case, without the leading `@`. */
-  usernames: ReadonlySet<string>;
-}
-
-/** US dollars per million tokens. */
-export interface ModelPrice {
-  input: number;
-  /** Input tokens read from the prompt cache. */
-  cachedInput: number;
-  output: number;
-  /** Input tokens written to the prompt cache (Anthropic); the input price unless configured. */
-  cacheWrite: number;
-}
-
-/** Input + output tokens a user may spend; null = no limit. */
-export interface TokenLimitPair {
-  daily: number | null;
-  monthly: number | null;
-}
-
-export interface TokenLimitOverride {
-  /** Exactly one of userId and username (lower-case, without `@`). */
-  userId?: number;
-  username?: string;
-  /** Absent = the default limit applies. */
-  daily?: number | null;
-  monthly?: number | null;
-}
-
-export interface TokenLimits extends TokenLimitPair {
-  overrides: TokenLimitOverride[];
-}
-
-export interface Config {
-  telegram: { token: string; apiRoot: string };
-  providers: ProviderConfig[];
-  models: ModelRef[];
-  defaultModel: ModelRef;
-  databasePath: string;
-  /** `DATABASE_URL`: PostgreSQL instead of the SQLite file at `databasePath`; undefined = SQLite. */
-  databaseUrl: string | undefined;
-  /** Most connections the PostgreSQL pool opens. */
-  databasePoolSize: number;
-  /** `REDIS_URL`: the Telegram rate budget shared by every instance of the bot; undefined = this process alone. */
-  redisUrl: string | undefined;
-  /** `INSTANCE_ID`: this process among the bot's instances (logs, /metrics, Redis presence). */
-  instanceId: string;
-  /**
-   * The durable per-chat inbox shared by several instances (`INBOX`, on by default with
-   * DATABASE_URL; never with SQLite): updates are stored before they are acknowledged.
-   */
-  inbox: boolean;
-  allowedUsers: AccessList;
-  adminUsers: AccessList;
-  streamMode: StreamMode;
-  webhook: { url: string; secret: string } | undefined;
-  port: number;
-  /** Our own Telegram budgets (calls), kept a little under Telegram's limits so no 429 is earned. */
-  telegramBudgets: {
-    globalPerSecond: number;
-    private: { burst: number; refillMs: number; minSpacingMs: number };
-    group: { burst: number; refillMs: number; minSpacingMs: number };
-  };
-  /** A question (after merging a split paste) longer than this is refused with a clear answer. */
-  maxQuestionChars: number;
-  /** Questions one user may ask per minute before being asked to slow down. */
-  userMessagesPerMinute: number;
-  /** How long answers in flight may run on after SIGTERM before they are interrupted. */
-  shutdownGraceMs: number;
-  logLevel: string;
-  provider: { idleTimeoutMs: number; requestTimeoutMs: number; maxRetries: number; maxOutputTokens: number };
-  /** For chats that have not set their own with /system. */
-  systemPrompt: string;
-  /** Most tokens of prompt (system prompt, history, question) sent per request; per `provider:model-id`. */
-  context: { defaultTokens: number; byModel: ReadonlyMap<string, number> };
-  /** Per `provider:model-id`: ask for extended thinking with this token budget (Anthropic). */
-  thinkingTokens: ReadonlyMap<string, number>;
-  /** Per `provider:model-id`; models without a price get no cost estimate. */
-  prices: ReadonlyMap<string, ModelPrice>;
-  tokenLimits: TokenLimits;
-  /** IANA time zone where "today" and "this month" begin (/usage, /stats, budgets). */
-  timeZone: string;
-  /** How long a split long message waits for its next part; 0 turns merging off. */
-  pasteMergeMs: number;
-  busyPolicy: BusyPolicy;
-  /** Tools the model may call while it answers. */
-  tools: {
-    /** Built-in tools on (`BUILTIN_TOOLS`); empty for `none`. */
-    builtin: BuiltinToolName[];
-    timeoutMs: number;
-    /** Rounds of tool calls per answer before the model must answer without tools. */
-    maxSteps: number;
-    /** Longest tool result (characters) given to the model; longer ones are truncated. */
-    maxResultChars: number;
-    /** `MCP_CONFIG`: the JSON file naming the MCP servers; undefined for none. */
-    mcpConfigPath: string | undefined;
-    /** The servers that file names, read and checked once here; empty without `MCP_CONFIG`. */
-    mcpServers: McpServerConfig[];
-  };
-  media: MediaConfig;
-  /** Every secret value, so logs can scrub them whatever shape an error takes. */
-  secrets: string[];
-}
-
-export interface MediaConfig {
-  /** `provider:model-id`s that cannot take pictures (`TEXT_ONLY_MODELS`); every other model can. */
-  textOnlyModels: ReadonlySet<string>;
-  /** Largest file fetched from Telegram (never above Telegram's own 20 MB). */
-  maxFileBytes: number;
-  /** Most characters of text read from one document. */
-  maxDocumentChars: number;
-  /** Most pictures sent to the model in one request, the newest; older ones become a placeholder. */
-  maxImages: number;
-  /** `TRANSCRIPTION_MODEL`: voice and audio go to this OpenAI-compatible audio API; unset: not heard. */
-  transcription: { provider: ProviderConfig; model: string } | undefined;
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration: ${problems.join('; ')}`);
-  }
-}
+// Every module imports the configuration's types from here, the one place that builds it.
+export * from './config-types.js';
 
 const GROUP_BURST = 3;
 const BUILT_IN_PROTOCOLS: Record<string, ProviderProtocol> = { openai: 'openai', anthropic: 'anthropic' };
@@ -497,46 +368,6 @@ function pickDefaultModel(
   return found;
 }
 
-function parseAccessList(variable: string, raw: string, problems: string[], required: boolean): AccessList {
-  const userIds = new Set<number>();
-  const usernames = new Set<string>();
-  let everyone = false;
-  for (const item of raw.split(',').map((part) => part.trim())) {
-    if (item === '') continue;
-    if (item === '*') everyone = true;
-    else if (/^\d{1,16}$/.test(item)) userIds.add(Number(item));
-    else if (/^@?[A-Za-z0-9_]{4,32}$/.test(item)) usernames.add(item.replace(/^@/, '').toLowerCase());
-    else problems.push(`${variable} entry "${item}" must be a numeric user id, an @username or *`);
-  }
-  if (required && !everyone && userIds.size === 0 && usernames.size === 0 && problems.length === 0) {
-    problems.push(`${variable} must list at least one user id or @username, or be * to allow everyone`);
-  }
-  return { everyone, userIds, usernames };
-}
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `key=value` items of a comma-separated list; the last `=` separates, since model ids hold colons. */
-function keyValueItems(variable: string, raw: string, example: string, problems: string[]) {
-  const items: { item: string; key: string; value: string }[] = [];
-  for (const item of raw.split(',').map((part) => part.trim())) {
-    if (item === '') continue;
-    const equals = item.lastIndexOf('=');
-    const key = item.slice(0, equals).trim();
-    const value = item.slice(equals + 1).trim();
-    if (equals <= 0 || value === '') problems.push(`${variable} entry "${item}" must look like ${example}`);
-    else items.push({ item, key, value });
-  }
-  return items;
-}
-
 /** `provider:model`; the provider's key and base URL come from the same variables as for MODELS. */
 function parseTranscriptionModel(
   raw: string | undefined,
@@ -556,97 +387,6 @@ function parseTranscriptionModel(
     problems.push('TRANSCRIPTION_MODEL needs an OpenAI-compatible provider (Anthropic has no audio API)');
   }
   return { provider, model };
-}
-
-/** A comma-separated list of ids from MODELS. */
-function parseModelList(variable: string, raw: string, models: ModelRef[], problems: string[]): Set<string> {
-  const result = new Set<string>();
-  for (const item of raw.split(',').map((part) => part.trim())) {
-    if (item === '') continue;
-    const model = models.find((candidate) => candidate.id === item || candidate.id === item.toLowerCase());
-    if (model) result.add(model.id);
-    else problems.push(`${variable} entry "${item}" names a model that is not in MODELS`);
-  }
-  return result;
-}
-
-function parseModelNumbers(
-  variable: string,
-  raw: string,
-  models: ModelRef[],
-  problems: string[],
-): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const { item, key, value } of keyValueItems(variable, raw, 'openai:gpt-5=200000', problems)) {
-    const model = models.find((candidate) => candidate.id === key || candidate.id === key.toLowerCase());
-    if (!model) problems.push(`${variable} entry "${item}" names a model that is not in MODELS`);
-    else if (!/^\d+$/.test(value) || Number(value) < 500)
-      problems.push(`${variable} entry "${item}" must give a whole number of tokens, at least 500`);
-    else result.set(model.id, Number(value));
-  }
-  return result;
-}
-
-/**
- * `provider:model-id=input/cached/output[/cache-write]`, US dollars per million tokens. Models no
- * longer in MODELS may keep a price, so their past usage still gets a cost.
- */
-function parseModelPrices(raw: string, problems: string[]): Map<string, ModelPrice> {
-  const result = new Map<string, ModelPrice>();
-  const example = 'openai:gpt-5=1.25/0.125/10 (input/cached input/output per million tokens)';
-  for (const { item, key, value } of keyValueItems('MODEL_PRICES', raw, example, problems)) {
-    const colon = key.indexOf(':');
-    const numbers = value.split('/').map((part) => part.trim());
-    const valid =
-      colon > 0 &&
-      colon < key.length - 1 &&
-      (numbers.length === 3 || numbers.length === 4) &&
-      numbers.every((part) => /^\d+(\.\d+)?$/.test(part));
-    if (!valid) {
-      problems.push(`MODEL_PRICES entry "${item}" must look like ${example}`);
-      continue;
-    }
-    const [input, cachedInput, output, cacheWrite] = numbers.map(Number) as [number, number, number, number?];
-    const id = `${key.slice(0, colon).toLowerCase()}:${key.slice(colon + 1)}`;
-    result.set(id, { input, cachedInput, output, cacheWrite: cacheWrite ?? input });
-  }
-  return result;
-}
-
-/**
- * `user=daily/monthly`: user an id or @username; each side a number of tokens, `none` (or 0) for no
- * limit, or empty to keep the default.
- */
-function parseUserTokenLimits(raw: string, problems: string[]): TokenLimitOverride[] {
-  const overrides: TokenLimitOverride[] = [];
-  const example = '42=50000/1000000 or @alice=none/none (daily/monthly; empty keeps the default)';
-  for (const { item, key, value } of keyValueItems('USER_TOKEN_LIMITS', raw, example, problems)) {
-    const sides = value.split('/').map((part) => part.trim().toLowerCase());
-    const user = /^\d{1,16}$/.test(key)
-      ? { userId: Number(key) }
-      : /^@?[A-Za-z0-9_]{4,32}$/.test(key)
-        ? { username: key.replace(/^@/, '').toLowerCase() }
-        : undefined;
-    const limit = (side: string | undefined) =>
-      side === undefined || side === ''
-        ? undefined
-        : side === 'none' || side === '0'
-          ? null
-          : /^\d+$/.test(side)
-            ? Number(side)
-            : Number.NaN;
-    const [daily, monthly] = [limit(sides[0]), limit(sides[1])];
-    if (!user || sides.length > 2 || Number.isNaN(daily) || Number.isNaN(monthly)) {
-      problems.push(`USER_TOKEN_LIMITS entry "${item}" must look like ${example}`);
-      continue;
-    }
-    overrides.push({
-      ...user,
-      ...(daily === undefined ? {} : { daily }),
-      ...(monthly === undefined ? {} : { monthly }),
-    });
-  }
-  return overrides;
 }
 
 /** Reads `.env` when present (real environment variables win) and validates. */
