@@ -24,6 +24,7 @@ import { createDeliveryEngine } from './streaming/delivery/create-delivery-engin
 import { createPartRenderer } from './streaming/render/index.js';
 import { createChatActivity } from './telegram/chat-activity.js';
 import { createBot } from './telegram/create-bot.js';
+import { createAlbumParts } from './telegram/features/album-parts.js';
 import { createFeatures } from './telegram/features/index.js';
 import { telegramFileApi } from './telegram/file-api.js';
 import { gateBotCalls } from './telegram/gate-bot-calls.js';
@@ -180,6 +181,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),
   );
+  // Shared with the inbox: a chat holding album parts must keep receiving that album's other parts.
+  const albums = createAlbumParts();
   const inbox =
     config.inbox && config.databaseUrl !== undefined
       ? startInbox({
@@ -189,6 +192,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           storage,
           bot,
           queue,
+          albums,
           wroteRecently: telegramBudget.wroteRecently,
           logger,
         })
@@ -217,6 +221,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queue,
     activeAnswers,
     submit,
+    albums,
     ...(inbox ? { onQuestionTaken: inbox.taken } : {}),
     tools,
     toolMaxSteps: config.tools.maxSteps,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../storage/sql.js';
 import type { Storage } from '../storage/storage.js';
 import type { BotContext } from '../telegram/context.js';
+import type { AlbumParts } from '../telegram/features/album-parts.js';
 import { ALLOWED_UPDATES } from '../telegram/start-updates.js';
 import { createInbox, type Inbox } from './create-inbox.js';
 import { createLeaderPoller, type LeaderPoller } from './leader-poller.js';
@@ -23,6 +24,8 @@ export function startInbox(deps: {
   storage: Storage;
   bot: Bot<BotContext>;
   queue: ChatQueue;
+  /** Group album parts held for the part that mentions the bot: their chat stays here meanwhile. */
+  albums: Pick<AlbumParts, 'holds'>;
   logger: Logger;
   /** Whether this process wrote to the chat within its Telegram windows (the inbox keeps it here). */
   wroteRecently(chatId: number): boolean;
@@ -36,7 +39,7 @@ export function startInbox(deps: {
     ...(deps.instanceId === undefined ? {} : { instanceId: deps.instanceId }),
     store: deps.store,
     dispatch: (update) => bot.handleUpdate(update),
-    isBusy: (chatId) => deps.queue.pending(chatId) > 0,
+    isBusy: (chatId) => deps.queue.pending(chatId) > 0 || deps.albums.holds(chatId),
     wroteRecently: deps.wroteRecently,
     recoverInterrupted: (rows) =>
       createRecoverInterrupted({

@@ -13,6 +13,8 @@ export interface AlbumParts {
   hold(question: Question): void;
   /** The held parts of this question's album (removed), oldest first. */
   take(question: Question): Question[];
+  /** Whether a part of an album in this chat is held here (its chat's other parts must come here too). */
+  holds(chatId: number): boolean;
   /**
    * Marks this question's album as on its way to the intake (its token budget is read first); call
    * the returned function once it is there. Parts arriving meanwhile wait for it (see `claimed`).
@@ -68,6 +70,11 @@ export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts 
       const parts = held.get(key)?.parts ?? [];
       drop(key);
       return parts;
+    },
+    holds(chatId) {
+      const prefix = `${chatId}:`;
+      for (const key of held.keys()) if (key.startsWith(prefix)) return true;
+      return false;
     },
     claim(question) {
       if (question.mediaGroupId === undefined) return () => {};

@@ -12,6 +12,7 @@ import type { ToolSource } from '../../tools/types.js';
 import { isListed } from '../access.js';
 import type { BotContext } from '../context.js';
 import { createInOrder } from '../in-order.js';
+import type { AlbumParts } from './album-parts.js';
 import { createChatFeature } from './chat.js';
 import { registerCommandMenus } from './command-list.js';
 import type { FeatureConfig, FeatureDeps } from './feature-deps.js';
@@ -38,6 +39,8 @@ export interface CreateFeaturesDeps {
   submit(question: Question, log: Logger): void;
   /** A question entered the intake (the durable inbox then leaves its updates to its answer). */
   onQuestionTaken?(question: Question): void;
+  /** Group album parts waiting for the part that addresses the bot (default: a new store). */
+  albums?: AlbumParts;
   /** The tools answers may call, for /tools. */
   tools?: ToolSource;
   toolMaxSteps?: number;
@@ -150,6 +153,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
       storage: deps.storage,
       continueText,
       submit: submitAsked,
+      ...(deps.albums ? { albums: deps.albums } : {}),
     }),
     createOtherInputFeature(),
   );
