@@ -103,6 +103,11 @@ export interface MessageRepository {
    * a dead one without touching the answers other live instances are writing.
    */
   markChatStreamingAsInterrupted(chatId: number, now: number): Promise<number>;
+  /**
+   * The status of the answer to the question stored from this update (the newest, if asked again);
+   * undefined when no question was stored from it.
+   */
+  answerStatusOfUpdate(chatId: number, updateId: number): Promise<MessageStatus | undefined>;
   /** Replaces a user message's attachments (e.g. marking a picture a provider refused). */
   updateAttachments(id: number, attachments: readonly Attachment[]): Promise<boolean>;
 }
@@ -157,6 +162,10 @@ export function createMessageRepository(
      )
      SELECT messages.* FROM chain JOIN messages ON messages.id = chain.id ORDER BY chain.depth DESC`;
   const streaming = "SELECT * FROM messages WHERE status = 'streaming' ORDER BY id";
+  const answerOfUpdate = `SELECT answer.status FROM messages AS asked
+       JOIN messages AS answer ON answer.parent_id = asked.id AND answer.role = 'assistant'
+     WHERE asked.chat_id = $1 AND asked.update_id = $2 AND asked.role = 'user'
+     ORDER BY answer.id DESC LIMIT 1`;
   const interrupt = `UPDATE messages SET status = 'interrupted', finished_at = ${finishedAt('$1')}
      WHERE status = 'streaming'`;
   const interruptInChat = `UPDATE messages SET status = 'interrupted', finished_at = ${finishedAt('$2')}
@@ -252,6 +261,12 @@ export function createMessageRepository(
     markChatStreamingAsInterrupted(chatId, at) {
       return storageCall('messages.markChatStreamingAsInterrupted', () =>
         sql.run(interruptInChat, [chatId, at]),
+      );
+    },
+    answerStatusOfUpdate(chatId, updateId) {
+      return storageCall(
+        'messages.answerStatusOfUpdate',
+        async () => (await sql.get<{ status: MessageStatus }>(answerOfUpdate, [chatId, updateId]))?.status,
       );
     },
     async updateAttachments(id, attachments) {

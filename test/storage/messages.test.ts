@@ -282,6 +282,33 @@ describe.each(storeKinds)('%s', (kind) => {
       ).rejects.toThrow(TypeError);
     });
 
+    it('tells the status of the answer to the question stored from an update', async () => {
+      expect(await storage.messages.answerStatusOfUpdate(chatId, 501)).toBeUndefined();
+      const asked = (updateId: number, parentId: number | null) =>
+        storage.messages.insertUserMessage({
+          chatId,
+          userId,
+          parentId,
+          content: `question of update ${updateId}`,
+          telegramMessageIds: [updateId],
+          updateId,
+        });
+      const start = (parentId: number) =>
+        storage.messages.startAssistantMessage({ chatId, userId, parentId, model: 'openai:gpt-5' });
+      const first = await start(await asked(501, null));
+      expect(await storage.messages.answerStatusOfUpdate(chatId, 501)).toBe('streaming');
+      await storage.messages.finishAssistantMessage(first, {
+        content: 'done',
+        status: 'complete',
+        telegramMessageIds: [9],
+      });
+      expect(await storage.messages.answerStatusOfUpdate(chatId, 501)).toBe('complete');
+      // Another chat's update of the same number is not this one.
+      expect(await storage.messages.answerStatusOfUpdate(chatId + 1, 501)).toBeUndefined();
+      await start(await asked(502, first));
+      expect(await storage.messages.answerStatusOfUpdate(chatId, 502)).toBe('streaming');
+    });
+
     it('marks answers left streaming by a crash as interrupted, keeping their partial text', async () => {
       const done = await exchange('q', 'a', { user: 1, bot: [2] }, null);
       const crashed = await storage.messages.startAssistantMessage({
