@@ -37,12 +37,14 @@ async function main(): Promise<void> {
     for (const run of runs) {
       results.push(await runInstances({ ...run, load, postgres, redis, timeoutMs: 180_000 }));
       console.log(formatRow(results.at(-1) as InstancesResult));
+      console.log(`  ${formatBreakdown(results.at(-1) as InstancesResult)}`);
     }
   } finally {
     await redis.close();
     await postgres.destroy();
   }
   console.log(`\n${HEADER}\n${results.map(formatRow).join('\n')}`);
+  console.log(`\nwhere the time and the CPU went:\n${results.map(formatBreakdown).join('\n')}`);
 }
 
 const HEADER =
@@ -62,6 +64,25 @@ function formatRow(result: InstancesResult): string {
     `${ms(result.final.p50)} / ${ms(result.final.p95)}`,
     `${(result.durationMs / 1000).toFixed(1)} s`,
   ].join(' | ');
+}
+
+/**
+ * Why latency differs between rows: intake (question -> update taken, i.e. stored in the inbox) vs
+ * the bot's own work (taken -> first text), and CPU seconds per process over the load (% of one core).
+ */
+function formatBreakdown(result: InstancesResult): string {
+  const name = result.shared ? `${result.instances} shared` : '1 alone';
+  const seconds = result.cpu.windowMs / 1000;
+  const cpu = Object.entries(result.cpu.byGroup)
+    .map(
+      ([group, spent]) => `${group} ${(spent / 1000).toFixed(1)} s (${Math.round(spent / 10 / seconds)} %)`,
+    )
+    .join(', ');
+  return (
+    `${name}: taken p50 / p95 ${ms(result.taken.p50)} / ${ms(result.taken.p95)} ms, ` +
+    `taken -> first text ${ms(result.takenToFirstText.p50)} / ${ms(result.takenToFirstText.p95)} ms; ` +
+    `CPU over ${seconds.toFixed(1)} s: ${cpu}; machine busy ${Math.round(result.cpu.machineBusyPercent)} %`
+  );
 }
 
 main().then(
