@@ -74,6 +74,7 @@ function formatBreakdown(result: InstancesResult): string {
   const name = result.shared ? `${result.instances} shared` : '1 alone';
   const seconds = result.cpu.windowMs / 1000;
   const cpu = Object.entries(result.cpu.byGroup)
+    .filter(([, spent]) => spent > 0)
     .map(
       ([group, spent]) => `${group} ${(spent / 1000).toFixed(1)} s (${Math.round(spent / 10 / seconds)} %)`,
     )
