@@ -7,6 +7,7 @@
  */
 import { findPostgresBinaries, startPostgresServer } from '../test/support/postgres-server.js';
 import { redisAvailable, startTestRedis } from '../test/support/redis-server.js';
+import type { CpuShares } from './instances/cpu-sampler.js';
 import { type InstancesResult, runInstances } from './instances/run-instances.js';
 
 const flag = (name: string) =>
@@ -72,18 +73,23 @@ function formatRow(result: InstancesResult): string {
  */
 function formatBreakdown(result: InstancesResult): string {
   const name = result.shared ? `${result.instances} shared` : '1 alone';
-  const seconds = result.cpu.windowMs / 1000;
-  const cpu = Object.entries(result.cpu.byGroup)
+  const intake = result.intakeCpu === undefined ? '' : `; until all taken: ${formatCpu(result.intakeCpu)}`;
+  return (
+    `${name}: taken p50 / p95 ${ms(result.taken.p50)} / ${ms(result.taken.p95)} ms, ` +
+    `taken -> first text ${ms(result.takenToFirstText.p50)} / ${ms(result.takenToFirstText.p95)} ms; ` +
+    `whole load: ${formatCpu(result.cpu)}${intake}`
+  );
+}
+
+function formatCpu(shares: CpuShares): string {
+  const seconds = shares.windowMs / 1000;
+  const groups = Object.entries(shares.byGroup)
     .filter(([, spent]) => spent > 0)
     .map(
       ([group, spent]) => `${group} ${(spent / 1000).toFixed(1)} s (${Math.round(spent / 10 / seconds)} %)`,
     )
     .join(', ');
-  return (
-    `${name}: taken p50 / p95 ${ms(result.taken.p50)} / ${ms(result.taken.p95)} ms, ` +
-    `taken -> first text ${ms(result.takenToFirstText.p50)} / ${ms(result.takenToFirstText.p95)} ms; ` +
-    `CPU over ${seconds.toFixed(1)} s: ${cpu}; machine busy ${Math.round(result.cpu.machineBusyPercent)} %`
-  );
+  return `CPU over ${seconds.toFixed(1)} s: ${groups}; machine busy ${Math.round(shares.machineBusyPercent)} %`;
 }
 
 main().then(

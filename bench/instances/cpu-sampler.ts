@@ -78,6 +78,7 @@ export function startCpuSampler(
   const machineBefore = readMachine();
   const startedAt = Date.now();
   return {
+    /** The shares from the start until now; may be called more than once. */
     stop(): CpuShares {
       const after = readProcesses();
       const machineAfter = readMachine();

@@ -41,8 +41,9 @@ export interface InstancesResult {
   /** Question to its update taken by the bot (stored, for the inbox), and from there to the first text. */
   taken: { p50: number | undefined; p95: number | undefined };
   takenToFirstText: { p50: number | undefined; p95: number | undefined };
-  /** Where the CPU went from the questions to the last final. */
+  /** Where the CPU went from the questions to the last final, and until every update was taken. */
   cpu: CpuShares;
+  intakeCpu: CpuShares | undefined;
   final: { p50: number | undefined; p95: number | undefined; mean: number | undefined };
   durationMs: number;
 }
@@ -151,11 +152,13 @@ export async function runInstances(options: {
     }
     tracker.watchIntake();
     let ingestMs: number | undefined;
+    let intakeCpu: CpuShares | undefined;
     void telegram
       .waitFor(() => telegram.pendingUpdates().length === 0, { timeoutMs: options.timeoutMs })
       .then(
         () => {
           ingestMs = Date.now() - startedAt;
+          intakeCpu = cpu.stop();
         },
         () => undefined,
       );
@@ -198,6 +201,7 @@ export async function runInstances(options: {
         p95: percentile(defined(takenToFirst), 95),
       },
       cpu: cpuShares,
+      intakeCpu,
       final: {
         p50: percentile(defined(final), 50),
         p95: percentile(defined(final), 95),
