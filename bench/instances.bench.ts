@@ -84,7 +84,7 @@ function formatBreakdown(result: InstancesResult): string {
 function formatCpu(shares: CpuShares): string {
   const seconds = shares.windowMs / 1000;
   const groups = Object.entries(shares.byGroup)
-    .filter(([, spent]) => spent > 0)
+    .filter(([, spent]) => spent >= 50)
     .map(
       ([group, spent]) => `${group} ${(spent / 1000).toFixed(1)} s (${Math.round(spent / 10 / seconds)} %)`,
     )
