@@ -77,7 +77,10 @@ function formatBreakdown(result: InstancesResult): string {
   return (
     `${name}: taken p50 / p95 ${ms(result.taken.p50)} / ${ms(result.taken.p95)} ms, ` +
     `taken -> first text ${ms(result.takenToFirstText.p50)} / ${ms(result.takenToFirstText.p95)} ms; ` +
-    `whole load: ${formatCpu(result.cpu)}${intake}`
+    `whole load: ${formatCpu(result.cpu)}${intake}` +
+    (result.pg === undefined
+      ? ''
+      : `; PostgreSQL: ${result.pg.commits} transactions, ${result.pg.rowsFetched} rows fetched`)
   );
 }
 

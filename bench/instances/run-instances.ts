@@ -12,6 +12,7 @@ import { startRoundRobinFront } from '../../test/support/round-robin-front.js';
 import { TEST_SECRETS } from '../../test/support/start-streamgram.js';
 import { mean, percentile } from '../lib/percentile.js';
 import { type CpuShares, findPostmaster, startCpuSampler } from './cpu-sampler.js';
+import { openPgActivity, type PgActivity } from './pg-activity.js';
 import { type TrackedAnswer, trackAnswers } from './track-answers.js';
 
 export interface InstancesLoad {
@@ -44,6 +45,8 @@ export interface InstancesResult {
   /** Where the CPU went from the questions to the last final, and until every update was taken. */
   cpu: CpuShares;
   intakeCpu: CpuShares | undefined;
+  /** PostgreSQL work of the shared database over the load (undefined for the SQLite reference). */
+  pg: PgActivity | undefined;
   final: { p50: number | undefined; p95: number | undefined; mean: number | undefined };
   durationMs: number;
 }
@@ -128,6 +131,8 @@ export async function runInstances(options: {
     const fromSeq = telegram.lastSeq();
     const limiterBefore = telegram.rateLimitStats();
     const before = telegram.stats().tooManyRequests;
+    const pgActivity = databaseUrl === undefined ? undefined : await openPgActivity(databaseUrl);
+    const pgBefore = await pgActivity?.read();
     const cpu = startCpuSampler(
       group.processes.map((bot, position) => ({ name: `bot ${position + 1}`, pid: bot.pid })),
       findPostmaster(Number(new URL(options.postgres.url('postgres')).port)),
@@ -169,6 +174,10 @@ export async function runInstances(options: {
       })
       .catch(() => undefined);
     const cpuShares = cpu.stop();
+    // The bot processes' connections end with them, and only then are their counts complete.
+    await group.killAll();
+    const pgAfter = await pgActivity?.readWhenAlone(5_000);
+    await pgActivity?.close();
     tracker.stop();
     const endedAt = Math.max(...measured.map((answer) => answer.finalAt ?? Date.now()));
     const calls = telegram.calls({ afterSeq: fromSeq }).filter((call) => call.at <= endedAt);
@@ -202,6 +211,13 @@ export async function runInstances(options: {
       },
       cpu: cpuShares,
       intakeCpu,
+      pg:
+        pgBefore === undefined || pgAfter === undefined
+          ? undefined
+          : {
+              commits: pgAfter.commits - pgBefore.commits,
+              rowsFetched: pgAfter.rowsFetched - pgBefore.rowsFetched,
+            },
       final: {
         p50: percentile(defined(final), 50),
         p95: percentile(defined(final), 95),
