@@ -7,6 +7,7 @@
  */
 import { findPostgresBinaries, startPostgresServer } from '../test/support/postgres-server.js';
 import { redisAvailable, startTestRedis } from '../test/support/redis-server.js';
+import type { CpuShares } from './instances/cpu-sampler.js';
 import { type InstancesResult, runInstances } from './instances/run-instances.js';
 
 const flag = (name: string) =>
@@ -37,12 +38,14 @@ async function main(): Promise<void> {
     for (const run of runs) {
       results.push(await runInstances({ ...run, load, postgres, redis, timeoutMs: 180_000 }));
       console.log(formatRow(results.at(-1) as InstancesResult));
+      console.log(`  ${formatBreakdown(results.at(-1) as InstancesResult)}`);
     }
   } finally {
     await redis.close();
     await postgres.destroy();
   }
   console.log(`\n${HEADER}\n${results.map(formatRow).join('\n')}`);
+  console.log(`\nwhere the time and the CPU went:\n${results.map(formatBreakdown).join('\n')}`);
 }
 
 const HEADER =
@@ -62,6 +65,34 @@ function formatRow(result: InstancesResult): string {
     `${ms(result.final.p50)} / ${ms(result.final.p95)}`,
     `${(result.durationMs / 1000).toFixed(1)} s`,
   ].join(' | ');
+}
+
+/**
+ * Why latency differs between rows: intake (question -> update taken, i.e. stored in the inbox) vs
+ * the bot's own work (taken -> first text), and CPU seconds per process over the load (% of one core).
+ */
+function formatBreakdown(result: InstancesResult): string {
+  const name = result.shared ? `${result.instances} shared` : '1 alone';
+  const intake = result.intakeCpu === undefined ? '' : `; until all taken: ${formatCpu(result.intakeCpu)}`;
+  return (
+    `${name}: taken p50 / p95 ${ms(result.taken.p50)} / ${ms(result.taken.p95)} ms, ` +
+    `taken -> first text ${ms(result.takenToFirstText.p50)} / ${ms(result.takenToFirstText.p95)} ms; ` +
+    `whole load: ${formatCpu(result.cpu)}${intake}` +
+    (result.pg === undefined
+      ? ''
+      : `; PostgreSQL: ${result.pg.commits} transactions, ${result.pg.rowsFetched} rows fetched`)
+  );
+}
+
+function formatCpu(shares: CpuShares): string {
+  const seconds = shares.windowMs / 1000;
+  const groups = Object.entries(shares.byGroup)
+    .filter(([, spent]) => spent >= 50)
+    .map(
+      ([group, spent]) => `${group} ${(spent / 1000).toFixed(1)} s (${Math.round(spent / 10 / seconds)} %)`,
+    )
+    .join(', ');
+  return `CPU over ${seconds.toFixed(1)} s: ${groups}; machine busy ${Math.round(shares.machineBusyPercent)} %`;
 }
 
 main().then(

@@ -11,6 +11,8 @@ import type { TestRedis } from '../../test/support/redis-server.js';
 import { startRoundRobinFront } from '../../test/support/round-robin-front.js';
 import { TEST_SECRETS } from '../../test/support/start-streamgram.js';
 import { mean, percentile } from '../lib/percentile.js';
+import { type CpuShares, findPostmaster, startCpuSampler } from './cpu-sampler.js';
+import { openPgActivity, type PgActivity } from './pg-activity.js';
 import { type TrackedAnswer, trackAnswers } from './track-answers.js';
 
 export interface InstancesLoad {
@@ -37,6 +39,14 @@ export interface InstancesResult {
   /** The most such calls inside any 1,000 ms. */
   peakPerSecond: number;
   firstText: { p50: number | undefined; p95: number | undefined };
+  /** Question to its update taken by the bot (stored, for the inbox), and from there to the first text. */
+  taken: { p50: number | undefined; p95: number | undefined };
+  takenToFirstText: { p50: number | undefined; p95: number | undefined };
+  /** Where the CPU went from the questions to the last final, and until every update was taken. */
+  cpu: CpuShares;
+  intakeCpu: CpuShares | undefined;
+  /** PostgreSQL work of the shared database over the load (undefined for the SQLite reference). */
+  pg: PgActivity | undefined;
   final: { p50: number | undefined; p95: number | undefined; mean: number | undefined };
   durationMs: number;
 }
@@ -121,6 +131,12 @@ export async function runInstances(options: {
     const fromSeq = telegram.lastSeq();
     const limiterBefore = telegram.rateLimitStats();
     const before = telegram.stats().tooManyRequests;
+    const pgActivity = databaseUrl === undefined ? undefined : await openPgActivity(databaseUrl);
+    const pgBefore = await pgActivity?.read();
+    const cpu = startCpuSampler(
+      group.processes.map((bot, position) => ({ name: `bot ${position + 1}`, pid: bot.pid })),
+      findPostmaster(Number(new URL(options.postgres.url('postgres')).port)),
+    );
     const startedAt = Date.now();
     const measured: TrackedAnswer[] = [];
     let index = 1;
@@ -139,12 +155,15 @@ export async function runInstances(options: {
         text: `@${telegram.bot.username} Question n${index}`,
       });
     }
+    tracker.watchIntake();
     let ingestMs: number | undefined;
+    let intakeCpu: CpuShares | undefined;
     void telegram
       .waitFor(() => telegram.pendingUpdates().length === 0, { timeoutMs: options.timeoutMs })
       .then(
         () => {
           ingestMs = Date.now() - startedAt;
+          intakeCpu = cpu.stop();
         },
         () => undefined,
       );
@@ -154,6 +173,11 @@ export async function runInstances(options: {
         intervalMs: 500,
       })
       .catch(() => undefined);
+    const cpuShares = cpu.stop();
+    // The bot processes' connections end with them, and only then are their counts complete.
+    await group.killAll();
+    const pgAfter = await pgActivity?.readWhenAlone(5_000);
+    await pgActivity?.close();
     tracker.stop();
     const endedAt = Math.max(...measured.map((answer) => answer.finalAt ?? Date.now()));
     const calls = telegram.calls({ afterSeq: fromSeq }).filter((call) => call.at <= endedAt);
@@ -161,6 +185,10 @@ export async function runInstances(options: {
     const durationMs = endedAt - startedAt;
     const first = measured.map((answer) => (answer.firstTextAt ?? Number.NaN) - answer.askedAt);
     const final = measured.map((answer) => (answer.finalAt ?? Number.NaN) - answer.askedAt);
+    const taken = measured.map((answer) => (answer.takenAt ?? Number.NaN) - answer.askedAt);
+    const takenToFirst = measured.map(
+      (answer) => (answer.firstTextAt ?? Number.NaN) - (answer.takenAt ?? Number.NaN),
+    );
     const defined = (values: number[]) => values.map((value) => (Number.isNaN(value) ? undefined : value));
     return {
       instances: options.instances,
@@ -176,6 +204,20 @@ export async function runInstances(options: {
       callsPerSecond: limited.length / (durationMs / 1000),
       peakPerSecond: maxCallsInWindow(calls),
       firstText: { p50: percentile(defined(first), 50), p95: percentile(defined(first), 95) },
+      taken: { p50: percentile(defined(taken), 50), p95: percentile(defined(taken), 95) },
+      takenToFirstText: {
+        p50: percentile(defined(takenToFirst), 50),
+        p95: percentile(defined(takenToFirst), 95),
+      },
+      cpu: cpuShares,
+      intakeCpu,
+      pg:
+        pgBefore === undefined || pgAfter === undefined
+          ? undefined
+          : {
+              commits: pgAfter.commits - pgBefore.commits,
+              rowsFetched: pgAfter.rowsFetched - pgBefore.rowsFetched,
+            },
       final: {
         p50: percentile(defined(final), 50),
         p95: percentile(defined(final), 95),

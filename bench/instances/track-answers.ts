@@ -5,6 +5,8 @@ export interface TrackedAnswer {
   chatId: number;
   expected: string;
   askedAt: number;
+  /** When the emulator no longer held its update: the bot answered the webhook 2xx (stored) or confirmed it. */
+  takenAt: number | undefined;
   /** First non-empty text the user saw for it: a draft frame or a bot message. */
   firstTextAt: number | undefined;
   /** When the chat first showed the exact final text. */
@@ -17,6 +19,7 @@ export interface TrackedAnswer {
  */
 export function trackAnswers(telegram: BotApiEmulator) {
   const byChat = new Map<number, TrackedAnswer>();
+  const stops: (() => void)[] = [];
   const unsubscribe = telegram.subscribe((event) => {
     if (event.kind !== 'call' || !event.call.ok || event.call.chatId === undefined) return;
     const answer = byChat.get(event.call.chatId);
@@ -31,11 +34,43 @@ export function trackAnswers(telegram: BotApiEmulator) {
   });
   return {
     add(chatId: number, expected: string, askedAt: number): TrackedAnswer {
-      const answer: TrackedAnswer = { chatId, expected, askedAt, firstTextAt: undefined, finalAt: undefined };
+      const answer: TrackedAnswer = {
+        chatId,
+        expected,
+        askedAt,
+        takenAt: undefined,
+        firstTextAt: undefined,
+        finalAt: undefined,
+      };
       byChat.set(chatId, answer);
       return answer;
     },
     answers: () => [...byChat.values()],
-    stop: unsubscribe,
+    /**
+     * Stamps `takenAt` of every answer whose update is pending now, when it leaves the queue. The
+     * emulator has no event for that, so this looks every 20 ms (cheap: one pass over the queue).
+     */
+    watchIntake(): void {
+      const waiting = new Map<number, TrackedAnswer>();
+      for (const update of telegram.pendingUpdates()) {
+        const chatId = (update.message as { chat?: { id?: number } } | undefined)?.chat?.id;
+        const answer = chatId === undefined ? undefined : byChat.get(chatId);
+        if (answer !== undefined) waiting.set(update.update_id, answer);
+      }
+      const timer = setInterval(() => {
+        const pending = new Set(telegram.pendingUpdates().map((update) => update.update_id));
+        for (const [updateId, answer] of waiting) {
+          if (pending.has(updateId)) continue;
+          answer.takenAt = Date.now();
+          waiting.delete(updateId);
+        }
+        if (waiting.size === 0) clearInterval(timer);
+      }, 20);
+      stops.push(() => clearInterval(timer));
+    },
+    stop(): void {
+      unsubscribe();
+      for (const stopOne of stops) stopOne();
+    },
   };
 }

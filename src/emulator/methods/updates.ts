@@ -53,7 +53,8 @@ export function updateMethods(core: EmulatorCore): MethodSpec[] {
         core.updates.conflictWaiter(DESCRIPTIONS.getUpdatesConflictWebhook);
         core.webhook.set({
           url,
-          maxConnections: intParam(params, 'max_connections') ?? 40,
+          // Telegram keeps max_connections within 1-100 (default 40).
+          maxConnections: Math.min(100, Math.max(1, intParam(params, 'max_connections') ?? 40)),
           ...(secretToken === undefined ? {} : { secretToken }),
         });
         return new Described(true, previous?.url === url ? 'Webhook is already set' : 'Webhook was set');

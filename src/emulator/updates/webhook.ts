@@ -1,9 +1,10 @@
 import type { ApiUpdate } from '../api-types.js';
+import { updateChatKey } from './update-chat-key.js';
 import type { UpdateQueue } from './update-queue.js';
+import { describeNetworkError, postUpdate, replyCallOf, type WebhookTarget } from './webhook-post.js';
 
-export interface WebhookConfig {
-  url: string;
-  secretToken?: string;
+export interface WebhookConfig extends WebhookTarget {
+  /** Deliveries at once (setWebhook's `max_connections`, 1-100). */
   maxConnections: number;
 }
 
@@ -37,113 +38,117 @@ export interface WebhookDeps {
   onReplyCall(method: string, params: Record<string, unknown>): void;
 }
 
+/** One update from its first POST until a 2xx: it holds a connection slot and its chat meanwhile. */
+interface Delivery {
+  update: ApiUpdate;
+  key: string;
+  /** Wait before the next retry; doubles per failure of this update. */
+  delay: number;
+  abort: AbortController | undefined;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /**
- * Delivers pending updates to the webhook one at a time, in order, as JSON POSTs with the
- * `X-Telegram-Bot-Api-Secret-Token` header; a non-2xx answer or a network error keeps the update
- * and retries it with a growing delay (Telegram retries for a long time, too).
+ * Delivers pending updates as JSON POSTs over up to `maxConnections` deliveries at once, as Telegram
+ * does. Order: an update is not posted while an earlier update of the same chat is being delivered or
+ * waits for a retry (Telegram does not document per-chat order for webhooks; this is the conservative
+ * reading); other chats go on. A non-2xx answer or a network error keeps the update, which is retried
+ * with a growing delay and keeps its slot meanwhile, so `maxConnections: 1` is strictly one at a time
+ * in update order. setWebhook/deleteWebhook/close abort every delivery (a new generation).
  */
 export function createWebhookDeliverer(deps: WebhookDeps): WebhookDeliverer {
   let config: WebhookConfig | undefined;
   let generation = 0;
-  let running = false;
-  let abort: AbortController | undefined;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let wakeRetry: (() => void) | undefined;
+  const deliveries = new Map<number, Delivery>();
+  const busyChats = new Set<string>();
   let lastError: { date: number; message: string } | undefined;
   let deliveredCount = 0;
 
-  const post = async (target: WebhookConfig, update: ApiUpdate, signal: AbortSignal) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (target.secretToken !== undefined) headers['x-telegram-bot-api-secret-token'] = target.secretToken;
-    const response = await fetch(target.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(update),
-      signal,
-    });
-    const body = await response.text();
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      body,
-      type: response.headers.get('content-type'),
-    };
+  const release = (delivery: Delivery) => {
+    deliveries.delete(delivery.update.update_id);
+    busyChats.delete(delivery.key);
   };
 
-  const pump = async () => {
-    if (running) return;
-    running = true;
-    let delay = deps.retryDelayMs;
+  /** Starts deliveries in update order while slots are free, skipping chats that are busy. */
+  const fill = () => {
+    const target = config;
+    if (target === undefined || deliveries.size >= target.maxConnections) return;
+    for (const update of deps.queue.pending()) {
+      if (deliveries.size >= target.maxConnections) return;
+      const key = updateChatKey(update);
+      if (busyChats.has(key)) continue;
+      const delivery: Delivery = {
+        update,
+        key,
+        delay: deps.retryDelayMs,
+        abort: undefined,
+        retryTimer: undefined,
+      };
+      deliveries.set(update.update_id, delivery);
+      busyChats.add(key);
+      void attempt(target, generation, delivery);
+    }
+  };
+
+  const attempt = async (target: WebhookConfig, myGeneration: number, delivery: Delivery) => {
+    const id = delivery.update.update_id;
+    const abort = new AbortController();
+    delivery.abort = abort;
+    let failure: string;
     try {
-      while (config !== undefined) {
-        const target = config;
-        const myGeneration = generation;
-        const update = deps.queue.peek();
-        if (update === undefined) return;
-        abort = new AbortController();
-        try {
-          const answer = await post(target, update, abort.signal);
-          if (myGeneration !== generation) continue;
-          if (answer.status >= 200 && answer.status < 300) {
-            deps.queue.remove(update.update_id);
-            deliveredCount++;
-            delay = deps.retryDelayMs;
-            handleReply(answer.body, answer.type);
-            continue;
-          }
-          lastError = {
-            date: Math.floor(deps.now() / 1000),
-            message: `Wrong response from the webhook: ${answer.status} ${answer.statusText}`,
-          };
-        } catch (error) {
-          if (myGeneration !== generation) continue;
-          lastError = { date: Math.floor(deps.now() / 1000), message: describeNetworkError(error) };
-        } finally {
-          abort = undefined;
-        }
-        await new Promise<void>((resolve) => {
-          wakeRetry = resolve;
-          retryTimer = setTimeout(resolve, delay);
-        });
-        retryTimer = undefined;
-        wakeRetry = undefined;
-        delay = Math.min(delay * 2, deps.maxRetryDelayMs);
+      const answer = await postUpdate(target, delivery.update, abort.signal);
+      if (myGeneration !== generation) return;
+      if (answer.status >= 200 && answer.status < 300) {
+        release(delivery);
+        deps.queue.remove(id);
+        deliveredCount++;
+        const call = replyCallOf(answer);
+        if (call !== undefined) deps.onReplyCall(call.method, call.params);
+        fill();
+        return;
       }
+      failure = `Wrong response from the webhook: ${answer.status} ${answer.statusText}`;
+    } catch (error) {
+      if (myGeneration !== generation) return;
+      failure = describeNetworkError(error);
     } finally {
-      running = false;
+      delivery.abort = undefined;
     }
-  };
-
-  const handleReply = (body: string, type: string | null) => {
-    if (type === null || !type.includes('json') || body.trim() === '') return;
-    try {
-      const parsed = JSON.parse(body) as Record<string, unknown>;
-      if (typeof parsed.method !== 'string') return;
-      const { method, ...params } = parsed;
-      deps.onReplyCall(method, params);
-    } catch {
-      // Telegram ignores webhook answers it cannot read.
-    }
+    lastError = { date: Math.floor(deps.now() / 1000), message: failure };
+    const wait = delivery.delay;
+    delivery.delay = Math.min(delivery.delay * 2, deps.maxRetryDelayMs);
+    delivery.retryTimer = setTimeout(() => {
+      delivery.retryTimer = undefined;
+      if (myGeneration !== generation) return;
+      if (deps.queue.pending().some((update) => update.update_id === id)) {
+        void attempt(target, myGeneration, delivery);
+        return;
+      }
+      // Dropped while waiting (drop_pending_updates): nothing left to deliver.
+      release(delivery);
+      fill();
+    }, wait);
   };
 
   const stopCurrent = () => {
     generation++;
-    abort?.abort();
-    if (retryTimer !== undefined) clearTimeout(retryTimer);
-    wakeRetry?.();
+    for (const delivery of deliveries.values()) {
+      delivery.abort?.abort();
+      if (delivery.retryTimer !== undefined) clearTimeout(delivery.retryTimer);
+    }
+    deliveries.clear();
+    busyChats.clear();
   };
 
-  deps.queue.onQueued(() => {
-    if (config !== undefined) void pump();
-  });
+  deps.queue.onQueued(fill);
 
   return {
     set(next) {
       stopCurrent();
       config = { ...next };
       lastError = undefined;
-      // The previous pump loop notices the new generation and continues with the new target.
-      setImmediate(() => void pump());
+      // After setWebhook has answered; aborted deliveries start again at the new target.
+      setImmediate(fill);
     },
     delete() {
       stopCurrent();
@@ -172,11 +177,4 @@ export function createWebhookDeliverer(deps: WebhookDeps): WebhookDeliverer {
       config = undefined;
     },
   };
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return 'Connection refused';
-  if (cause?.code === 'ECONNRESET') return 'Connection reset by peer';
-  return `Connection failed: ${error instanceof Error ? error.message : String(error)}`;
 }
