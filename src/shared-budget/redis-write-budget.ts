@@ -3,6 +3,12 @@ import { runScript } from './run-script.js';
 import { HOLD_SCRIPT, SETTLE_SCRIPT, SLIDING_WINDOW_SCRIPT } from './sliding-window-script.js';
 import type { WindowSpec, WriteLimits, WriteTarget, WriteWait } from './write-limits.js';
 
+/**
+ * Longer than the paced fetch's stall time (10 s), after which a live instance settles a write that
+ * got no answer: only a dead instance's writes ever reach it.
+ */
+const IN_FLIGHT_LEASE_MS = 15_000;
+
 /** The bot's write budget kept in Redis, shared by every instance that names the same `prefix`. */
 export interface RedisWriteBudget {
   /**
@@ -21,8 +27,11 @@ export function createRedisWriteBudget(deps: {
   limits: WriteLimits;
   /** Tells this instance's writes apart from others' recorded in the same millisecond. */
   instanceId: string;
+  /** How long an unanswered write keeps its place (see SLIDING_WINDOW_SCRIPT); default 15 s. */
+  inFlightLeaseMs?: number;
 }): RedisWriteBudget {
   const { redis, prefix, limits, instanceId } = deps;
+  const leaseMs = deps.inFlightLeaseMs ?? IN_FLIGHT_LEASE_MS;
   let sequence = 0;
   const holdKey = (chatId: number | undefined) => `${prefix}hold:${chatId ?? 'bot'}`;
   const windowKeys = (scope: string, specs: WindowSpec[]) =>
@@ -43,6 +52,7 @@ export function createRedisWriteBudget(deps: {
         limits.bot.length + chatSpecs.length,
         chatSpecs.length,
         `${instanceId}:${sequence}`,
+        leaseMs,
         ...windowArgs(limits.bot),
         ...windowArgs(chatSpecs),
       ];
@@ -56,7 +66,7 @@ export function createRedisWriteBudget(deps: {
       const recorded = keys.slice(0, windows.length);
       const spans = windows.map((spec) => spec.windowMs);
       const settle = () => {
-        // Best effort: a settle lost with Redis leaves the write counted from its claim.
+        // Best effort: a settle lost with Redis leaves the write in flight until its lease ends.
         runScript(redis, SETTLE_SCRIPT, recorded, [member, ...spans]).catch(() => {});
       };
       return { botWaitMs, chatWaitMs, settle };

@@ -49,6 +49,8 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
             const wait = await budget.claim(undefined);
             if (wait.botWaitMs === 0) {
               granted.push(await timeOf());
+              // Answered at once, as a call to a near Bot API server is.
+              wait.settle?.();
               written++;
             } else {
               await new Promise((resolve) => setTimeout(resolve, wait.botWaitMs));
@@ -110,6 +112,45 @@ describe.skipIf(!redisAvailable() && !process.env.STREAMGRAM_REQUIRE_REDIS)(
       await new Promise((resolve) => setTimeout(resolve, 300));
       // 600 ms after the claim, the window counted from the claim would be empty; from the answer it is not.
       expect((await second.claim(undefined)).botWaitMs).toBeGreaterThan(100);
+    });
+
+    it('keeps an unanswered write in its windows past the window, until it is answered (or its lease ends)', async () => {
+      const prefix = 't5:{bot}:';
+      const one = { bot: [{ limit: 1, windowMs: 200 }], group: [], private: [] };
+      const first = createRedisWriteBudget({ redis: client(), prefix, limits: one, instanceId: 'a' });
+      const second = createRedisWriteBudget({ redis: client(), prefix, limits: one, instanceId: 'b' });
+      const claimed = await first.claim(undefined);
+      expect(claimed.botWaitMs).toBe(0);
+      // Not answered 400 ms later (a starved loop): Telegram may not have seen it yet, so no room.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await second.claim(undefined)).botWaitMs).toBe(200);
+      claimed.settle?.();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Answered now: it counts for a window from here, then the place is free.
+      const wait = (await second.claim(undefined)).botWaitMs;
+      expect(wait).toBeGreaterThan(100);
+      expect(wait).toBeLessThanOrEqual(200);
+      await new Promise((resolve) => setTimeout(resolve, wait + 10));
+      expect((await second.claim(undefined)).botWaitMs).toBe(0);
+
+      // A dead instance never answers: its write's place ends with the lease.
+      const leased = createRedisWriteBudget({
+        redis: client(),
+        prefix: 't6:{bot}:',
+        limits: one,
+        instanceId: 'c',
+        inFlightLeaseMs: 300,
+      });
+      const other = createRedisWriteBudget({
+        redis: client(),
+        prefix: 't6:{bot}:',
+        limits: one,
+        instanceId: 'd',
+      });
+      expect((await leased.claim(undefined)).botWaitMs).toBe(0);
+      expect((await other.claim(undefined)).botWaitMs).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 550));
+      expect((await other.claim(undefined)).botWaitMs).toBe(0);
     });
   },
 );
