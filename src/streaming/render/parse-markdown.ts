@@ -2,11 +2,13 @@ import type { Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
+import { keepParserCode } from './keep-parser-code.js';
 
 // Built once: they are plain configuration, and building them per parse showed in profiles.
 const extensions = [gfm({ singleTilde: false })];
 const mdastExtensions = gfmFromMarkdown();
 const options = { extensions, mdastExtensions };
+keepParserCode(extensions);
 
 // GFM's autolink-literal transform searches every text node of the tree with four regular
 // expressions: 13 % of a parse in a profile of streamed answers. Each expression needs `http://`,

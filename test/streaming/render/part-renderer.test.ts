@@ -59,6 +59,17 @@ describe('createPartRenderer', () => {
     );
   });
 
+  it('cuts blocks it kept without their trees exactly like a fresh render', () => {
+    // Kept blocks hold only their rendering; overflowing parts must parse them again (headings
+    // moving on with what follows, long paragraphs and lists cut inside, code reopened).
+    const paragraph = 'Words that wrap the part **several** times over, with `code` and more words. ';
+    streamBoth(
+      `# Title\n\n${paragraph.repeat(3)}\n\n## Next\n\n- ${paragraph}\n- ${paragraph}\n\n\`\`\`ts\nconst a = 1;\nconst b = 2;\n\`\`\`\n\n${paragraph.repeat(2)}`,
+      9,
+      140,
+    );
+  });
+
   it('keeps answers apart and starts over when the text changes', () => {
     const render = createPartRenderer({ maxEntries: 2 });
     const options: RenderPartsOptions = { final: false, reasoning: 'quote' };
