@@ -32,7 +32,6 @@ import { createGrammySink } from './telegram/grammy-sink.js';
 import { startUpdates } from './telegram/start-updates.js';
 import { startTelegramBudget } from './telegram/telegram-budget.js';
 import { createBuiltinTools } from './tools/builtin/builtin-tools.js';
-import { connectMcpServers } from './tools/mcp/connect-mcp-servers.js';
 import { allowsUser } from './tools/mcp/mcp-config.js';
 import type { ToolSource } from './tools/types.js';
 
@@ -78,7 +77,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   // Several instances of one bot (REDIS_URL) are told apart on /metrics by their INSTANCE_ID.
   const metrics = createMetrics(config.redisUrl ? { instance: config.instanceId } : {});
-  const providers = options.providers ?? createProviderRegistry(config);
+  const providers = options.providers ?? (await createProviderRegistry(config));
   // The gate and the paced fetch every Bot API call goes through (shared through Redis with REDIS_URL).
   const telegramBudget = await startTelegramBudget(config, logger);
   const { gate, fetch: telegramFetch } = telegramBudget;
@@ -133,8 +132,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const shutdown = new AbortController();
   const builtinTools = createBuiltinTools({ enabled: config.tools.builtin, timeZone: config.timeZone });
   // MCP servers connect in the background: answers use whichever tools are up at the time.
+  // Its SDK is loaded only when MCP_CONFIG names servers (about 20 MB a bot without them never pays).
   const mcp =
-    config.tools.mcpServers.length > 0 ? connectMcpServers(config.tools.mcpServers, { logger }) : undefined;
+    config.tools.mcpServers.length > 0
+      ? (await import('./tools/mcp/connect-mcp-servers.js')).connectMcpServers(config.tools.mcpServers, {
+          logger,
+        })
+      : undefined;
   const toolSources = [
     ...(builtinTools.length > 0 ? [{ name: 'builtin' }] : []),
     ...config.tools.mcpServers.map((server) => ({

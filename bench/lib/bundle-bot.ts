@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -7,11 +8,18 @@ import { build } from 'esbuild';
  *
  * `outDir` must sit two folders below the repository root: the storage code finds `migrations/`
  * two levels up from its own file, as it does from `dist/storage/` in production.
+ *
+ * Code split at dynamic imports, as `dist/` keeps them: the bot loads an SDK only when it is
+ * configured (Anthropic, MCP, ioredis), and one bundle would hoist those packages' imports to its
+ * top and load them all at start.
  */
 export async function bundleBot(entry: string, outfile: string): Promise<string> {
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { [basename(outfile, '.mjs')]: entry },
+    outdir: dirname(outfile),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

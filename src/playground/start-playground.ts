@@ -110,7 +110,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const { config } = setup;
     const demo = createDemoProvider(options.demo);
     const providers = new Map<string, ModelProvider>(
-      setup.configuredProviders ? createProviderRegistry(config) : [],
+      setup.configuredProviders ? await createProviderRegistry(config) : [],
     );
     providers.set(DEMO_PROVIDER_NAME, demo);
 

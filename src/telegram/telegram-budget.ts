@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { shareRateGate } from '../shared-budget/share-gate.js';
-import { startSharedBudget } from '../shared-budget/start-shared-budget.js';
 import type { RateGate } from '../streaming/delivery/gate-types.js';
 import { createRateGate } from '../streaming/delivery/rate-gate.js';
 import { createRoundTripEstimate } from '../streaming/delivery/round-trip-estimate.js';
@@ -45,7 +44,8 @@ export async function startTelegramBudget(
   const budgets = config.telegramBudgets;
   const pacerOptions = writePacerOptionsFor(budgets);
   const shared = config.redisUrl
-    ? await startSharedBudget({
+    ? // ioredis is loaded only with REDIS_URL: one instance alone does not pay for it.
+      await (await import('../shared-budget/start-shared-budget.js')).startSharedBudget({
         url: config.redisUrl,
         instanceId: config.instanceId,
         // The bot's id (public, unlike the token): two bots on one Redis never share a budget.
