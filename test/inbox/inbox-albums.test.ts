@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSolidPng } from '../../src/emulator/index.js';
+import { ALBUM_PICTURES, sendAlbum } from '../support/albums.js';
 import { recordedImages } from '../support/fake-model/index.js';
 import { allDone, waitForInboxRows } from '../support/inbox-rows.js';
 import { hasPostgres, postgresSkipReason } from '../support/postgres-test-store.js';
 import { useInstances } from '../support/start-instances.js';
 
 const start = useInstances();
-
-const pictures = [
-  encodeSolidPng(16, 16, [255, 0, 0]),
-  encodeSolidPng(16, 16, [0, 255, 0]),
-  encodeSolidPng(16, 16, [0, 0, 255]),
-];
 
 describe.skipIf(!hasPostgres)(
   `durable inbox: an album whose parts reach different instances ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
@@ -23,16 +17,13 @@ describe.skipIf(!hasPostgres)(
         const ada = telegram.createUser({ firstName: 'Ada' });
         const group = telegram.createGroup({ title: 'Team' });
         openai.enqueue({ text: 'Red, green, blue.' });
-        for (const [index, bytes] of pictures.entries()) {
-          telegram.userSendsMedia({
-            chat: group.id,
-            from: ada.id,
-            kind: 'photo',
-            mediaGroupId: `album-${captioned}`,
-            ...(index === captioned ? { caption: `@${telegram.bot.username} which colours?` } : {}),
-            photoSizes: [{ bytes, width: 16, height: 16 }],
-          });
-        }
+        sendAlbum(telegram, {
+          chat: group.id,
+          from: ada.id,
+          id: `album-${captioned}`,
+          captionAt: captioned,
+          caption: `@${telegram.bot.username} which colours?`,
+        });
         await telegram.waitFor(
           () =>
             telegram
@@ -51,9 +42,9 @@ describe.skipIf(!hasPostgres)(
         await waitForInboxRows(w.databaseUrl, allDone);
         expect(openai.requests).toHaveLength(1);
         const sent = openai.requests[0]?.messages.at(-1);
-        expect(recordedImages(sent).map((image) => pictures.findIndex((p) => p.equals(image.bytes)))).toEqual(
-          [0, 1, 2],
-        );
+        expect(
+          recordedImages(sent).map((image) => ALBUM_PICTURES.findIndex((p) => p.equals(image.bytes))),
+        ).toEqual([0, 1, 2]);
         expect(JSON.stringify(sent)).toContain('which colours?');
         expect(telegram.visibleMessages(group.id).filter((m) => m.from === 'bot')).toHaveLength(1);
       }, 60_000);

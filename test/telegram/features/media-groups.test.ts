@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSolidPng } from '../../../src/emulator/index.js';
+import { ALBUM_PICTURES, sendAlbum } from '../../support/albums.js';
 import { recordedImages } from '../../support/fake-model/index.js';
 import { useStreamgram } from '../../support/use-streamgram.js';
 import { botSays } from '../../support/visible.js';
 
 const start = useStreamgram();
-
-const pictures = [
-  encodeSolidPng(16, 16, [255, 0, 0]),
-  encodeSolidPng(16, 16, [0, 255, 0]),
-  encodeSolidPng(16, 16, [0, 0, 255]),
-];
 
 describe('albums in groups', () => {
   for (const captioned of [0, 1, 2]) {
@@ -20,22 +14,19 @@ describe('albums in groups', () => {
       const ada = telegram.createUser({ firstName: 'Ada' });
       const group = telegram.createGroup({ title: 'Team' });
       openai.enqueue({ text: 'Red, green, blue.' });
-      for (const [index, bytes] of pictures.entries()) {
-        telegram.userSendsMedia({
-          chat: group.id,
-          from: ada.id,
-          kind: 'photo',
-          mediaGroupId: `album-${captioned}`,
-          ...(index === captioned ? { caption: `@${telegram.bot.username} which colours?` } : {}),
-          photoSizes: [{ bytes, width: 16, height: 16 }],
-        });
-      }
+      sendAlbum(telegram, {
+        chat: group.id,
+        from: ada.id,
+        id: `album-${captioned}`,
+        captionAt: captioned,
+        caption: `@${telegram.bot.username} which colours?`,
+      });
       await botSays(world, group.id, (text) => text === 'Red, green, blue.');
       expect(openai.requests).toHaveLength(1);
       const sent = openai.requests[0]?.messages.at(-1);
-      expect(recordedImages(sent).map((image) => pictures.findIndex((p) => p.equals(image.bytes)))).toEqual([
-        0, 1, 2,
-      ]);
+      expect(
+        recordedImages(sent).map((image) => ALBUM_PICTURES.findIndex((p) => p.equals(image.bytes))),
+      ).toEqual([0, 1, 2]);
       expect(JSON.stringify(sent)).toContain('which colours?');
       expect(JSON.stringify(sent)).not.toContain(`@${telegram.bot.username}`);
     });
@@ -46,16 +37,13 @@ describe('albums in groups', () => {
     const { telegram, openai } = world;
     const ada = telegram.createUser({ firstName: 'Ada' });
     const group = telegram.createGroup({ title: 'Team' });
-    for (const [index, bytes] of pictures.entries()) {
-      telegram.userSendsMedia({
-        chat: group.id,
-        from: ada.id,
-        kind: 'photo',
-        mediaGroupId: 'holiday',
-        ...(index === 0 ? { caption: 'our holiday' } : {}),
-        photoSizes: [{ bytes, width: 16, height: 16 }],
-      });
-    }
+    sendAlbum(telegram, {
+      chat: group.id,
+      from: ada.id,
+      id: 'holiday',
+      captionAt: 0,
+      caption: 'our holiday',
+    });
     openai.enqueue({ text: 'Hello.' });
     telegram.userSends({ chat: group.id, from: ada.id, text: `@${telegram.bot.username} hi` });
     await botSays(world, group.id, (text) => text === 'Hello.');
