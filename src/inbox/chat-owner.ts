@@ -1,6 +1,6 @@
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.js';
-import { INBOX_CHANNEL, type InboxRow, type InboxRows } from './inbox-rows.js';
+import { INBOX_CHANNEL, type InboxRow, type InboxRows, parseInboxNotice } from './inbox-rows.js';
 import { CHAT_LOCK_NAMESPACE, chatLockKey } from './lock-keys.js';
 import { type LockSession, openLockSession } from './lock-session.js';
 
@@ -81,7 +81,7 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
       const opened: LockSession = await openLockSession({
         url: deps.url,
         applicationName: `streamgram-inbox-${deps.instanceId}`,
-        listen: { channel: INBOX_CHANNEL, onNotification: (payload) => wake(Number(payload)) },
+        listen: { channel: INBOX_CHANNEL, onNotification: noticed },
         onLost: (error) => lost(opened, error),
       });
       if (closed) {
@@ -114,6 +114,17 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
     chats.clear();
     void which.close();
     if (!closed) reconnectTimer = setTimeout(() => void connect().catch(() => undefined), reconnectMs);
+  }
+
+  /**
+   * A chat got rows. Its owner dispatches them; if nobody owns it, only the instance the notice
+   * names tries to take it (the one that stored a webhook update): with every instance trying for
+   * every update, the lock attempts on PostgreSQL grew with the number of instances. The sweep
+   * still finds a chat nobody took (that instance died, or its lock connection is down).
+   */
+  function noticed(payload: string): void {
+    const { chatId, taker } = parseInboxNotice(payload);
+    if (chats.has(chatId) || taker === undefined || taker === deps.instanceId) wake(chatId);
   }
 
   function wake(chatId: number): void {

@@ -37,8 +37,13 @@ export interface InboxDeps {
 export interface Inbox {
   readonly instanceId: string;
   readonly rows: InboxRows;
-  /** Stores updates (a duplicate changes nothing) and wakes their chats' owners. Throws `StorageError`. */
-  accept(updates: readonly Update[]): Promise<void>;
+  /**
+   * Stores updates (a duplicate changes nothing) and wakes their chats' owners; `takeHere`: a chat
+   * nobody owns is taken by this instance (webhook: the load balancer already spread the updates),
+   * else by whichever instance gets it first (polling: one leader stores every update). Throws
+   * `StorageError`.
+   */
+  accept(updates: readonly Update[], options?: { takeHere?: boolean }): Promise<void>;
   /** A question entered the intake: its updates are now marked by its answer, not the dispatcher. */
   taken(question: Question): void;
   readonly lifecycle: QuestionLifecycle;
@@ -116,9 +121,11 @@ export function createInbox(deps: InboxDeps): Inbox {
   return {
     instanceId,
     rows,
-    async accept(updates) {
+    async accept(updates, options) {
       // The insert is the duplicate check: a redelivered update is acknowledged and changes nothing.
-      for (const update of await rows.store(updates)) logger.info({ update }, 'duplicate update ignored');
+      const taker = options?.takeHere === true ? instanceId : undefined;
+      for (const update of await rows.store(updates, taker))
+        logger.info({ update }, 'duplicate update ignored');
     },
     taken(question) {
       for (const id of updateIdsOf(question)) claimed.add(id);

@@ -4,8 +4,18 @@ import type { Store } from '../storage/sql.js';
 import { CHAT_LOCK_NAMESPACE } from './lock-keys.js';
 import { chatOf } from './update-chat.js';
 
-/** The NOTIFY channel; the payload is the chat id, so its owner (or a new one) wakes at once. */
+/**
+ * The NOTIFY channel. The payload is the chat id, so its owner wakes at once; `chatId:instance`
+ * names the instance that should take the chat if nobody owns it (see `parseInboxNotice`).
+ */
 export const INBOX_CHANNEL = 'streamgram_inbox';
+
+/** A NOTIFY payload: the chat, and the instance meant to take it (none: any instance may). */
+export function parseInboxNotice(payload: string): { chatId: number; taker: string | undefined } {
+  const colon = payload.indexOf(':');
+  if (colon < 0) return { chatId: Number(payload), taker: undefined };
+  return { chatId: Number(payload.slice(0, colon)), taker: payload.slice(colon + 1) };
+}
 
 export type InboxState = 'waiting' | 'handed' | 'started' | 'done';
 
@@ -22,9 +32,10 @@ export interface InboxRows {
   /**
    * Stores updates in one transaction (a redelivered one changes nothing) and notifies their chats;
    * only once this resolved may they be acknowledged to Telegram. Throws `StorageError` otherwise.
-   * Returns the ids that were stored already (redeliveries).
+   * Returns the ids that were stored already (redeliveries). With `taker`, only that instance (and
+   * the chat's owner) acts on the notice; without, every instance tries to take an unowned chat.
    */
-  store(updates: readonly Update[]): Promise<number[]>;
+  store(updates: readonly Update[], taker?: string): Promise<number[]>;
   /** Notifies a chat's possible owners (after handing it back). */
   notify(chatId: number): Promise<void>;
   /**
@@ -80,7 +91,7 @@ export function createInboxRows(store: Store, options: { now?: () => number } = 
   const notify = 'SELECT pg_notify($1, $2)';
   const columns = 'update_id, chat_id, payload, state, owner';
   return {
-    store(updates) {
+    store(updates, taker) {
       return storageCall('inbox.store', () =>
         store.transaction(async (tx) => {
           const at = now();
@@ -93,7 +104,11 @@ export function createInboxRows(store: Store, options: { now?: () => number } = 
             else duplicates.push(update.update_id);
           }
           // Delivered at commit, never for a rolled-back insert.
-          for (const chatId of chats) await tx.get(notify, [INBOX_CHANNEL, String(chatId)]);
+          for (const chatId of chats)
+            await tx.get(notify, [
+              INBOX_CHANNEL,
+              taker === undefined ? String(chatId) : `${chatId}:${taker}`,
+            ]);
           return duplicates;
         }),
       );

@@ -70,7 +70,8 @@ export function startInbox(deps: {
     leader,
     lifecycle: inbox.lifecycle,
     taken: (question) => inbox.taken(question),
-    accept: (updates) => inbox.accept(updates),
+    // Webhook updates: the instance the load balancer chose takes their chats.
+    accept: (updates) => inbox.accept(updates, { takeHere: true }),
     start: () => inbox.start(),
     handBack: () => inbox.handBack(),
     close: async () => {

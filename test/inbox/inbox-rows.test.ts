@@ -1,7 +1,12 @@
 import type { Update } from 'grammy/types';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInboxRows, INBOX_CHANNEL, type InboxRows } from '../../src/inbox/inbox-rows.js';
+import {
+  createInboxRows,
+  INBOX_CHANNEL,
+  type InboxRows,
+  parseInboxNotice,
+} from '../../src/inbox/inbox-rows.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { openPostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import type { Store } from '../../src/storage/sql.js';
@@ -97,5 +102,14 @@ describe.skipIf(!hasPostgres)(`inbox rows ${hasPostgres ? '' : `(${postgresSkipR
     } finally {
       await store.run('ALTER TABLE inbox_updates DROP CONSTRAINT no_five');
     }
+  });
+});
+
+describe('inbox notices', () => {
+  it('name the chat, and the instance meant to take it when there is one', () => {
+    expect(parseInboxNotice('-1001234')).toEqual({ chatId: -1001234, taker: undefined });
+    expect(parseInboxNotice('42:host-7-a1b2c3')).toEqual({ chatId: 42, taker: 'host-7-a1b2c3' });
+    // Instance ids may hold colons themselves (INSTANCE_ID is free text): only the first separates.
+    expect(parseInboxNotice('42:pod:3')).toEqual({ chatId: 42, taker: 'pod:3' });
   });
 });
