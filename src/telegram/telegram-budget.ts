@@ -58,26 +58,27 @@ export async function startTelegramBudget(
   // after its answer), so calls wait in the gate, where a newer frame replaces an older one, not in
   // the pacer's queue. Alone, the gate follows the round trip it measures; shared, the Redis windows
   // are longer by a fixed allowance (sharedWriteLimits), and so is the gate's spacing.
-  const roundTrip = createRoundTripEstimate(ROUND_TRIP_ALLOWANCE_MS);
-  const windowMs = 1000 + (pacerOptions.marginMs ?? 0);
-  const local = shared
-    ? createRateGate({ options: gateBudgetsFor(budgets) })
-    : createRateGate({
-        options: { ...gateBudgetsFor(budgets), globalPerSecond: budgets.globalPerSecond },
-        spacingMs: () => (windowMs + roundTrip.ms) / budgets.globalPerSecond,
-      });
-  const gate = shared
-    ? shareRateGate(local, {
-        perSecond: gatePerSecond(budgets.globalPerSecond),
-        instances: () => shared.budget.instances,
-      })
-    : local;
   const pacer = createWritePacer(pacerOptions);
+  let gate: RateGate;
+  let fetch: typeof globalThis.fetch;
+  if (shared) {
+    gate = shareRateGate(createRateGate({ options: gateBudgetsFor(budgets) }), {
+      perSecond: gatePerSecond(budgets.globalPerSecond),
+      instances: () => shared.budget.instances,
+    });
+    fetch = createPacedTelegramFetch(pacer, {
+      shared: { budget: shared.budget, onRateLimited: shared.onRateLimited },
+    });
+  } else {
+    const roundTrip = createRoundTripEstimate(ROUND_TRIP_ALLOWANCE_MS);
+    gate = createRateGate({
+      options: { ...gateBudgetsFor(budgets), globalPerSecond: budgets.globalPerSecond },
+      spacingMs: () => (1000 + (pacerOptions.marginMs ?? 0) + roundTrip.ms) / budgets.globalPerSecond,
+    });
+    fetch = createPacedTelegramFetch(pacer, { onRoundTrip: (ms) => roundTrip.add(ms) });
+  }
   return {
-    fetch: createPacedTelegramFetch(pacer, {
-      ...(shared ? { shared: { budget: shared.budget, onRateLimited: shared.onRateLimited } } : {}),
-      onRoundTrip: (ms) => roundTrip.add(ms),
-    }),
+    fetch,
     gate,
     wroteRecently: (chatId) => pacer.remembers(chatId, systemTimers.now()),
     redisState: () => (shared ? (shared.budget.mode === 'shared' ? 'shared' : 'local share') : undefined),
