@@ -34,10 +34,15 @@ export async function openLockSession(options: LockSessionOptions): Promise<Lock
   });
   let closing = false;
   let lost = false;
+  let opened = false;
+  let lostWhileOpening: Error | undefined;
   const loseOnce = (error: Error) => {
     if (closing || lost) return;
     lost = true;
-    options.onLost(error);
+    // While opening, the caller has no session to compare yet (its `onLost` would see none): the
+    // open fails by itself (connect or LISTEN rejects), or the loss is told once it has returned.
+    if (opened) options.onLost(error);
+    else lostWhileOpening = error;
   };
   client.on('error', loseOnce);
   client.on('end', () => loseOnce(new Error('connection ended')));
@@ -55,6 +60,9 @@ export async function openLockSession(options: LockSessionOptions): Promise<Lock
     await client.end().catch(() => undefined);
     throw error;
   }
+  opened = true;
+  const early = lostWhileOpening;
+  if (early) setImmediate(() => options.onLost(early));
   let ended: Promise<void> | undefined;
   // One statement at a time on the connection (node-postgres deprecates overlapping queries).
   let tail: Promise<unknown> = Promise.resolve();
