@@ -2,31 +2,63 @@ import type { Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
+import { gfmAutolinkLiteral } from 'micromark-extension-gfm-autolink-literal';
+import { gfmFootnote } from 'micromark-extension-gfm-footnote';
+import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { keepParserCode } from './keep-parser-code.js';
 
-// Built once: they are plain configuration, and building them per parse showed in profiles.
-const extensions = [gfm({ singleTilde: false })];
-const mdastExtensions = gfmFromMarkdown();
-const options = { extensions, mdastExtensions };
-keepParserCode(extensions);
+type Options = NonNullable<Parameters<typeof fromMarkdown>[1]>;
+type MdastExtension = ReturnType<typeof gfmFromMarkdown>[number];
+type Extension = ReturnType<typeof gfmTable>;
 
-// GFM's autolink-literal transform searches every text node of the tree with four regular
-// expressions: 13 % of a parse in a profile of streamed answers. Each expression needs `http://`,
-// `https://`, `www.` or `@` to match, so Markdown without any of them parses the same without it.
-const withoutLiteralSearch = {
-  extensions,
-  mdastExtensions: mdastExtensions.map((extension) =>
-    extension.transforms ? { ...extension, transforms: [] } : extension,
-  ),
-};
-const MAY_HOLD_LITERAL_LINK = /https?:\/\/|www\.|@/i;
+// Only `~~` strikes (`~5 min` stays as written).
+const STRIKE = { singleTilde: false };
 
-/** Parses Markdown as models write it: CommonMark + GFM, where only `~~` strikes (`~5 min` stays). */
-export function parseMarkdown(markdown: string): Root {
-  return fromMarkdown(markdown, MAY_HOLD_LITERAL_LINK.test(markdown) ? options : withoutLiteralSearch);
+/**
+ * GFM's five parts, each with the text it cannot match without. micromark tries every part's
+ * constructs wherever they could start: table rows at every line, addresses at every word (a third
+ * of a parse of plain answers, measured). A part whose mark is absent from the text can match
+ * nothing, so the parse is the same without it, only cheaper. The marks are loose on purpose.
+ * `gfmFromMarkdown()` lists its parts in this order.
+ */
+const mdastParts = gfmFromMarkdown();
+const PARTS: { syntax: Extension; mdast: MdastExtension; needs: (markdown: string) => boolean }[] = [
+  // GFM's autolink-literal transform also searches every text node with four regular expressions.
+  { syntax: gfmAutolinkLiteral(), mdast: mdastParts[0]!, needs: (md) => /https?:\/\/|www\.|@/i.test(md) },
+  { syntax: gfmFootnote(), mdast: mdastParts[1]!, needs: (md) => md.includes('[^') },
+  { syntax: gfmStrikethrough(STRIKE), mdast: mdastParts[2]!, needs: (md) => md.includes('~') },
+  { syntax: gfmTable(), mdast: mdastParts[3]!, needs: (md) => md.includes('|') },
+  { syntax: gfmTaskListItem(), mdast: mdastParts[4]!, needs: (md) => md.includes('[') },
+];
+keepParserCode(PARTS.map((part) => part.syntax));
+
+// Built once per combination: they are plain configuration, and building them per parse showed in profiles.
+const optionsByMask = new Map<number, Options>();
+
+function optionsFor(markdown: string): Options {
+  let mask = 0;
+  PARTS.forEach((part, index) => {
+    if (part.needs(markdown)) mask |= 1 << index;
+  });
+  let options = optionsByMask.get(mask);
+  if (options === undefined) {
+    const used = PARTS.filter((_, index) => mask & (1 << index));
+    options = { extensions: used.map((part) => part.syntax), mdastExtensions: used.map((part) => part.mdast) };
+    optionsByMask.set(mask, options);
+  }
+  return options;
 }
+
+/** Parses Markdown as models write it: CommonMark + GFM, where only `~~` strikes. */
+export function parseMarkdown(markdown: string): Root {
+  return fromMarkdown(markdown, optionsFor(markdown));
+}
+
+const fullOptions: Options = { extensions: [gfm(STRIKE)], mdastExtensions: gfmFromMarkdown() };
 
 /** Every GFM step, whatever the text: the reference `parseMarkdown` must agree with (tests). */
 export function parseMarkdownFully(markdown: string): Root {
-  return fromMarkdown(markdown, options);
+  return fromMarkdown(markdown, fullOptions);
 }

@@ -24,12 +24,17 @@ describe('parseMarkdown', () => {
     ]);
   });
 
-  it('parses exactly as the full GFM parse, with or without anything that looks like a link', () => {
+  it('parses exactly as the full GFM parse, whichever GFM marks the text has or lacks', () => {
     const nearMisses = [
       'www without a dot, http:/ and https:\\\\ and a lone @ sign',
       'plain words and **bold** and `code_1` only',
       'ftp://e.example and wwwx.example and user at mail.example',
       '- www.a.example\n- x@y.example\n- HTTP://B.EXAMPLE',
+      // Each GFM part with its mark, and its look-alikes without it.
+      '| a | b |\n| - | :-: |\n| 1 | `2` |\n\na\n-\n\n---',
+      '- [ ] open\n- [x] done\n- [link](https://e.example) item',
+      'a note[^1] and [^missing]\n\n[^1]: the note',
+      '~~gone~~ and ~5 min and ~single~',
     ];
     for (const markdown of nearMisses) expect(parseMarkdown(markdown)).toEqual(parseMarkdownFully(markdown));
     fc.assert(
