@@ -13,6 +13,8 @@ export interface BotMeasure {
   wallMs: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** The window's CPU split: the main thread, and every other thread (V8 compiler, GC helpers); Linux only. */
+  threads?: { mainMs: number; otherMs: number };
   /** Highest RSS sampled every 100 ms during the measured window. */
   peakRssMb: number;
   peakHeapUsedMb: number;

@@ -2,6 +2,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 import { writeHeapSnapshot } from 'node:v8';
 import { serveRpc } from '../lib/ipc.js';
 import type { BotHandlers, BotStartInput } from './bot-api.js';
+import { threadCpuMs } from './thread-cpu.js';
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -32,6 +33,7 @@ function scheduleHeapSnapshot(): void {
 export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): void {
   let bot: RunningBot | undefined;
   let cpuAtStart: NodeJS.CpuUsage | undefined;
+  let threadsAtStart: ReturnType<typeof threadCpuMs>;
   let startedAt = 0;
   let peakRss = 0;
   let peakHeap = 0;
@@ -75,6 +77,7 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
     },
     measureStart() {
       cpuAtStart = process.cpuUsage();
+      threadsAtStart = threadCpuMs();
       startedAt = performance.now();
       lastCpu = cpuAtStart;
       cpuPerSecond = [];
@@ -91,6 +94,7 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
     },
     measureStop() {
       const cpu = process.cpuUsage(cpuAtStart);
+      const threadsNow = threadCpuMs();
       sample();
       if (sampler) clearInterval(sampler);
       sampler = undefined;
@@ -100,6 +104,14 @@ export function serveBot(start: (input: BotStartInput) => Promise<RunningBot>): 
         wallMs: Math.round(performance.now() - startedAt),
         cpuUserMs: Math.round(cpu.user / 1000),
         cpuSystemMs: Math.round(cpu.system / 1000),
+        ...(threadsAtStart && threadsNow
+          ? {
+              threads: {
+                mainMs: threadsNow.mainMs - threadsAtStart.mainMs,
+                otherMs: threadsNow.otherMs - threadsAtStart.otherMs,
+              },
+            }
+          : {}),
         peakRssMb: Math.round(peakRss / 1024 / 1024),
         peakHeapUsedMb: Math.round(peakHeap / 1024 / 1024),
         atPeakRss: {

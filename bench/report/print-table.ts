@@ -75,6 +75,11 @@ const ROWS: Row[] = [
   { key: 'other', label: '  tokens streamed / bot CPU ms', value: (s) => `${s.tokens} / ${s.cpuMs}` },
   {
     key: 'other',
+    label: '  CPU ms main thread / V8 and other threads',
+    value: ({ threads: t }) => (t ? `${t.mainMs} / ${t.otherMs}` : '-'),
+  },
+  {
+    key: 'other',
     label: '  GC young / full: count, pause ms',
     value: ({ gc: g }) => `${g.youngCount}, ${g.youngMs} / ${g.fullCount}, ${g.fullMs}`,
   },

@@ -56,6 +56,7 @@ export interface RunSummary {
   /** Bot CPU share of one core over the measured window. */
   botCpuPercent: number;
   cpuMsPer1kTokens?: number;
+  threads?: BotMeasure['threads'];
   peakRssMb: number;
   peakHeapUsedMb: number;
   atPeakRss: BotMeasure['atPeakRss'];
@@ -147,6 +148,7 @@ export function summarizeRun(input: {
     tokens,
     cpuMs,
     botCpuPercent: Math.round((cpuMs / Math.max(1, measure.wallMs)) * 100),
+    ...(measure.threads ? { threads: measure.threads } : {}),
     peakRssMb: measure.peakRssMb,
     peakHeapUsedMb: measure.peakHeapUsedMb,
     atPeakRss: measure.atPeakRss,
