@@ -45,7 +45,10 @@ function optionsFor(markdown: string): Options {
   let options = optionsByMask.get(mask);
   if (options === undefined) {
     const used = PARTS.filter((_, index) => mask & (1 << index));
-    options = { extensions: used.map((part) => part.syntax), mdastExtensions: used.map((part) => part.mdast) };
+    options = {
+      extensions: used.map((part) => part.syntax),
+      mdastExtensions: used.map((part) => part.mdast),
+    };
     optionsByMask.set(mask, options);
   }
   return options;
