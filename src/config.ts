@@ -1,3 +1,9 @@
+/**
+ * The environment, validated once into a typed `Config`. About 410 lines on purpose: the zod schema
+ * of every setting, then the checks that span settings (models against providers, secrets, URLs),
+ * all collecting into one list of problems so an operator sees every mistake at once. Types live in
+ * config-types.ts and the list parsers in config-lists.ts.
+ */
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import {

@@ -1,3 +1,9 @@
+/**
+ * The emulator's composition root: starts the HTTP front and wires the core, dispatcher, limits,
+ * files and updates into one `BotApiEmulator`. About 370 lines because that interface is the whole
+ * surface tests drive (users' actions, views of chats, faults), each method a line or two over the
+ * parts it wires.
+ */
 import type { ApiBotUser, ApiChat, ApiMessage, ApiUpdate, ApiUser, BotCommand } from './api-types.js';
 import type { CallbackQueryRecord, EmulatorCore } from './core.js';
 import { createDispatcher } from './dispatch.js';

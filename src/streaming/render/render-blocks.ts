@@ -1,3 +1,9 @@
+/**
+ * mdast blocks to Telegram text + entities. About 420 lines on purpose: one recursive renderer
+ * over mdast's node types, whose cases all write into the same `State` (text, entities, the marks
+ * the splitter asks for) and call back into each other; split by node type, the files would import
+ * each other in a circle.
+ */
 import type {
   Blockquote,
   Code,
