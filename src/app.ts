@@ -7,7 +7,6 @@ import { createChatQueue } from './conversation/chat-queue.js';
 import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
-import { startInbox } from './inbox/start-inbox.js';
 import type { Logger } from './logger.js';
 import { cacheDownloads } from './media/cache-downloads.js';
 import { createTelegramFileDownloader } from './media/download-telegram-file.js';
@@ -189,7 +188,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const albums = createAlbumParts();
   const inbox =
     config.inbox && config.databaseUrl !== undefined
-      ? startInbox({
+      ? // Loaded only with PostgreSQL: its driver (pg) is no use to a lone SQLite instance.
+        (await import('./inbox/start-inbox.js')).startInbox({
           url: config.databaseUrl,
           instanceId: config.instanceId,
           store,

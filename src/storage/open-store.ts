@@ -1,5 +1,4 @@
 import type { MigrateResult } from './migrate.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './sql.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
@@ -17,6 +16,8 @@ export async function openStore(
   options: { onMigrated?: (result: MigrateResult) => void } = {},
 ): Promise<Store> {
   if (settings.databaseUrl !== undefined) {
+    // Loaded only here: the PostgreSQL driver costs a one-SQLite-file bot about 9 MB it never uses.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore(settings.databaseUrl, { poolSize: settings.databasePoolSize, ...options });
   }
   return openSqliteStore(settings.databasePath, options);
