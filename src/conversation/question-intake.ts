@@ -10,6 +10,12 @@ import type { ChatQueue } from './chat-queue.js';
  */
 export const SPLIT_PART_MIN_LENGTH = 3000;
 
+/**
+ * How long an album's part waits for the next one when `PASTE_MERGE_MS` is 0: that turns merging of
+ * split texts off, but an album is one message to its sender and must stay one question.
+ */
+export const ALBUM_MERGE_MS = 1500;
+
 export interface IntakeTimers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -21,7 +27,7 @@ export interface QuestionIntakeDeps {
   /** Holds the chat's turn while a split text is still arriving, so shutdown's drain waits for it too. */
   queue: ChatQueue;
   activeAnswers: ActiveAnswers;
-  /** How long a possible split part waits for the next one; 0 turns merging off. */
+  /** How long a possible split part waits for the next one; 0 turns merging off (albums still merge). */
   pasteMergeMs: number;
   busyPolicy: BusyPolicy;
   timers?: IntakeTimers;
@@ -70,6 +76,13 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
     );
   }
 
+  /** How long this part waits for the next one; 0: it does not wait. */
+  function waitFor(question: Question): number {
+    if (!mayBePart(question)) return 0;
+    if (question.mediaGroupId !== undefined) return deps.pasteMergeMs || ALBUM_MERGE_MS;
+    return deps.pasteMergeMs;
+  }
+
   function close(key: string): void {
     const text = pending.get(key);
     if (!text) return;
@@ -94,7 +107,8 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
     open.question = mergeQuestions(open.question, question);
     timers.clearTimeout(open.timer);
     // A short part is the end of a split text; a long one may have more behind it.
-    if (mayBePart(question)) open.timer = timers.setTimeout(() => close(key), deps.pasteMergeMs);
+    const wait = waitFor(question);
+    if (wait > 0) open.timer = timers.setTimeout(() => close(key), wait);
     else close(key);
     return true;
   }
@@ -104,7 +118,8 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
     submit(question, log) {
       if (continueText(question)) return;
       replaceBusyAnswer(question);
-      if (deps.pasteMergeMs === 0 || !mayBePart(question)) {
+      const wait = waitFor(question);
+      if (wait === 0) {
         deps.submit(question, log);
         return;
       }
@@ -117,7 +132,7 @@ export function createQuestionIntake(deps: QuestionIntakeDeps): QuestionIntake {
         question,
         log,
         release,
-        timer: timers.setTimeout(() => close(key), deps.pasteMergeMs),
+        timer: timers.setTimeout(() => close(key), wait),
       });
       void deps.queue.enqueue(question.chat.id, () => complete);
     },

@@ -10,7 +10,7 @@ const log: Logger = createLogger({ level: 'silent', secrets: [] });
 let nextMessageId = 1;
 function question(
   text: string,
-  options: { chat?: number; user?: number; forwarded?: boolean } = {},
+  options: { chat?: number; user?: number; forwarded?: boolean; album?: string } = {},
 ): Question {
   const id = nextMessageId++;
   return {
@@ -20,6 +20,7 @@ function question(
     text,
     messageIds: [id],
     ...(options.forwarded ? { forwarded: true } : {}),
+    ...(options.album ? { mediaGroupId: options.album } : {}),
   };
 }
 
@@ -132,6 +133,17 @@ describe('createQuestionIntake', () => {
     intake.submit(question(long('a')), log);
     intake.submit(question(long('b')), log);
     expect(submitted).toHaveLength(2);
+  });
+
+  it('still makes one question of an album with PASTE_MERGE_MS=0', () => {
+    const { intake, submitted, timers } = setup({ pasteMergeMs: 0 });
+    intake.submit(question('look at these', { album: 'a1' }), log);
+    intake.submit(question('', { album: 'a1' }), log);
+    expect(submitted).toEqual([]);
+    timers.fireAll();
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0]!.text).toBe('look at these');
+    expect(submitted[0]!.messageIds).toHaveLength(2);
   });
 
   it('with replace, stops the asker’s own answer in that chat, never someone else’s', () => {
