@@ -1,7 +1,7 @@
 /**
  * The rate gate's shell: waiters per chat, the global priority queue, the pace timer, Bottleneck's
  * reservoir and chat actions' bot-wide turns. Every grant decision is a pure function in
- * gate-decisions.ts. About 410 lines, on purpose: these parts share one piece of bookkeeping (queue
+ * gate-decisions.ts. About 430 lines, on purpose: these parts share one piece of bookkeeping (queue
  * entries that go stale, `liveTurns`, one timer per chat), and split across files they would have to
  * reach into each other's state.
  */
