@@ -75,8 +75,8 @@ const ROWS: Row[] = [
   { key: 'other', label: '  tokens streamed / bot CPU ms', value: (s) => `${s.tokens} / ${s.cpuMs}` },
   {
     key: 'other',
-    label: '  CPU ms main thread / V8 and other threads',
-    value: ({ threads: t }) => (t ? `${t.mainMs} / ${t.otherMs}` : '-'),
+    label: '  CPU ms main thread / other threads; in kernel',
+    value: ({ threads: t, cpuSystemMs }) => `${t ? `${t.mainMs} / ${t.otherMs}` : '-'}; ${cpuSystemMs}`,
   },
   {
     key: 'other',

@@ -57,6 +57,8 @@ export interface RunSummary {
   botCpuPercent: number;
   cpuMsPer1kTokens?: number;
   threads?: BotMeasure['threads'];
+  /** Of `cpuMs`, the time in the kernel (system calls: sockets, timers). */
+  cpuSystemMs: number;
   peakRssMb: number;
   peakHeapUsedMb: number;
   atPeakRss: BotMeasure['atPeakRss'];
@@ -149,6 +151,7 @@ export function summarizeRun(input: {
     cpuMs,
     botCpuPercent: Math.round((cpuMs / Math.max(1, measure.wallMs)) * 100),
     ...(measure.threads ? { threads: measure.threads } : {}),
+    cpuSystemMs: measure.cpuSystemMs,
     peakRssMb: measure.peakRssMb,
     peakHeapUsedMb: measure.peakHeapUsedMb,
     atPeakRss: measure.atPeakRss,

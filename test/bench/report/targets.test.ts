@@ -27,6 +27,7 @@ function run(overrides: Partial<RunSummary>): RunSummary {
     calls: 800,
     tokens: 200_000,
     cpuMs: 18_000,
+    cpuSystemMs: 2_000,
     botCpuPercent: 30,
     cpuMsPer1kTokens: 90,
     peakRssMb: 180,
