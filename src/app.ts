@@ -45,7 +45,13 @@ export interface AppOptions {
 export interface RunningApp {
   readonly httpPort: number;
   /** With the durable inbox: this instance's id, the chats it owns and whether it polls (tests, logs). */
-  readonly inbox?: { readonly instanceId: string; ownedChats(): number[]; isLeader(): boolean };
+  readonly inbox?: {
+    readonly instanceId: string;
+    ownedChats(): number[];
+    isLeader(): boolean;
+    /** Whether this instance is the one looking for chats nobody owns. */
+    isSweeper(): boolean;
+  };
   /**
    * Stops taking updates, gives answers in flight the grace period to finish, then interrupts the
    * rest (what the user saw is committed with a notice and stored as interrupted) and closes everything.
@@ -311,6 +317,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
             instanceId: inbox.inbox.instanceId,
             ownedChats: () => inbox.inbox.owner.owned(),
             isLeader: () => inbox.leader.isLeader(),
+            isSweeper: () => inbox.inbox.owner.isSweeper(),
           },
         }
       : {}),

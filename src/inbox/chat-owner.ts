@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import { INBOX_CHANNEL, type InboxRow, type InboxRows, parseInboxNotice } from './inbox-rows.js';
-import { CHAT_LOCK_NAMESPACE, chatLockKey } from './lock-keys.js';
+import { CHAT_LOCK_NAMESPACE, chatLockKey, LEADER_LOCK_NAMESPACE, SWEEPER_LOCK_KEY } from './lock-keys.js';
 import { type LockSession, openLockSession } from './lock-session.js';
 
 export interface ChatOwnerDeps {
@@ -38,6 +38,8 @@ export interface ChatOwner {
   settled(chatId: number): void;
   /** Chats this instance owns now (for logs and tests). */
   owned(): number[];
+  /** Whether this instance holds the sweeper lock (for tests). */
+  isSweeper(): boolean;
   /**
    * Graceful shutdown: no more dispatching; chats without work here are released at once (and
    * notified, so another instance takes them); busy ones are released by `settled`.
@@ -46,6 +48,14 @@ export interface ChatOwner {
   /** Ends the lock connection: PostgreSQL frees whatever is still locked. */
   close(): Promise<void>;
 }
+
+/**
+ * A chat owned here with an answer running is read again by the sweep only every this many sweeps:
+ * its new rows wake it through NOTIFY, which PostgreSQL delivers while the lock connection is up
+ * (and when it drops, every chat is let go anyway). Reading each of them every second cost one
+ * query per chat per second on every instance.
+ */
+const BUSY_RECHECK_EVERY = 10;
 
 interface OwnedChat {
   session: LockSession;
@@ -73,6 +83,10 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
   let sweepTimer: ReturnType<typeof setInterval> | undefined;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let connectFailures = 0;
+  let sweeps = 0;
+  let sweeping = false;
+  /** This instance holds the sweeper lock: it is the one looking for chats nobody owns. */
+  let sweeper = false;
 
   async function connect(): Promise<void> {
     reconnectTimer = undefined;
@@ -106,6 +120,7 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
   function lost(which: LockSession, error: Error): void {
     if (session !== which) return;
     session = undefined;
+    sweeper = false;
     connectFailures = 1;
     logger.warn(
       { err: error, chats: chats.size },
@@ -214,26 +229,48 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
   }
 
   async function sweep(): Promise<void> {
-    if (stopping || session === undefined) return;
-    // Chats owned here: dispatch what a missed NOTIFY left waiting, or let them go. A chat kept
-    // only for its recent writes costs no query until they have left their windows.
+    const current = session;
+    if (stopping || current === undefined) return;
+    // Chats owned here: let idle ones go, and now and then read busy ones again. A chat kept only
+    // for its recent writes costs no query until they have left their windows.
+    const recheckBusy = sweeps++ % BUSY_RECHECK_EVERY === 0;
     for (const [chatId, chat] of chats) {
-      if (!chat.running && !deps.isBusy(chatId) && deps.wroteRecently(chatId)) continue;
+      const busy = chat.running || deps.isBusy(chatId);
+      if (busy ? !recheckBusy : deps.wroteRecently(chatId)) continue;
       wake(chatId);
     }
+    // Chats nobody owns (a dead owner's, or rows whose taker could not take them): one instance at
+    // a time looks, so the scan of open rows against pg_locks does not grow with the instances.
+    // The sweeper's lock dies with it, and the next sweep of another instance takes it over.
+    if (!sweeper) {
+      const won = await current.tryLock(LEADER_LOCK_NAMESPACE, SWEEPER_LOCK_KEY);
+      if (session === current) sweeper = won;
+    }
+    if (!sweeper || session !== current || stopping) return;
     for (const chatId of await rows.unownedChats(1000)) wake(chatId);
+  }
+
+  /** A slow database must not stack sweeps (nor take the sweeper lock twice). */
+  async function sweepOnce(): Promise<void> {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await sweep();
+    } catch (error) {
+      logger.debug({ err: error }, 'inbox sweep failed');
+    } finally {
+      sweeping = false;
+    }
   }
 
   return {
     async start() {
       // PostgreSQL just answered the migrations; if the connection fails now, it is retried.
       await connect().catch(() => undefined);
-      sweepTimer = setInterval(() => {
-        sweep().catch((error: unknown) => logger.debug({ err: error }, 'inbox sweep failed'));
-      }, sweepMs);
+      sweepTimer = setInterval(() => void sweepOnce(), sweepMs);
       sweepTimer.unref?.();
       // Rows stored while no instance ran (or by a dead one) do not wait for a NOTIFY.
-      await sweep().catch(() => undefined);
+      await sweepOnce();
     },
     wake,
     settled(chatId) {
@@ -242,9 +279,15 @@ export function createChatOwner(deps: ChatOwnerDeps): ChatOwner {
       );
     },
     owned: () => [...chats.keys()],
+    isSweeper: () => sweeper,
     async handBack() {
       stopping = true;
       if (sweepTimer !== undefined) clearInterval(sweepTimer);
+      // Another instance looks for unowned chats from now on, not after this one's grace period.
+      if (sweeper) {
+        sweeper = false;
+        await session?.unlock(LEADER_LOCK_NAMESPACE, SWEEPER_LOCK_KEY).catch(() => undefined);
+      }
       // The update being dispatched in each chat finishes first (its handler is short).
       for (let waited = 0; [...chats.values()].some((chat) => chat.running) && waited < 5000; waited += 20)
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,6 +5,8 @@
 export const CHAT_LOCK_NAMESPACE = 0x5347_4331; // "SGC1"
 export const LEADER_LOCK_NAMESPACE = 0x5347_4c31; // "SGL1"
 export const LEADER_LOCK_KEY = 0;
+/** Held by the one instance that looks for chats nobody owns (see chat-owner.ts). */
+export const SWEEPER_LOCK_KEY = 1;
 
 /** Telegram chat ids pass 2^31 (supergroups are -100xxxxxxxxxx): fold the high bits into the low. */
 export function chatLockKey(chatId: number): number {
