@@ -7,6 +7,7 @@ import { createChatQueue } from './conversation/chat-queue.js';
 import { createSubmitQuestions } from './conversation/submit-questions.js';
 import { createUserRateLimit } from './conversation/user-rate-limit.js';
 import { startHttpServer } from './http/create-http-server.js';
+import type { RunningInbox } from './inbox/start-inbox.js';
 import type { Logger } from './logger.js';
 import { cacheDownloads } from './media/cache-downloads.js';
 import { createTelegramFileDownloader } from './media/download-telegram-file.js';
@@ -190,8 +191,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const queue = createChatQueue((error, chatId) =>
     logger.error({ err: error, chat: chatId }, 'answer failed'),
   );
-  // Shared with the inbox: a chat holding album parts must keep receiving that album's other parts.
-  const albums = createAlbumParts();
+  // Shared with the inbox: a chat holding album parts must keep receiving that album's other parts,
+  // and a held part's update stays open until its album is answered (or nobody asked about it).
+  let heldBy: Pick<RunningInbox, 'taken' | 'released'> | undefined;
+  const albums = createAlbumParts({
+    onHeld: (part) => heldBy?.taken(part),
+    onDropped: (parts) => heldBy?.released(parts),
+  });
   const inbox =
     config.inbox && config.databaseUrl !== undefined
       ? // Loaded only with PostgreSQL: its driver (pg) is no use to a lone SQLite instance.
@@ -207,6 +213,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           logger,
         })
       : undefined;
+  heldBy = inbox;
   const submit = createSubmitQuestions({
     queue,
     ...(inbox ? { lifecycle: inbox.lifecycle } : {}),
@@ -232,7 +239,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     activeAnswers,
     submit,
     albums,
-    ...(inbox ? { onQuestionTaken: inbox.taken } : {}),
+    ...(inbox ? { onQuestionTaken: inbox.taken, onQuestionRefused: (q) => inbox.released([q]) } : {}),
     tools,
     toolMaxSteps: config.tools.maxSteps,
   });

@@ -46,6 +46,8 @@ export interface Inbox {
   accept(updates: readonly Update[], options?: { takeHere?: boolean }): Promise<void>;
   /** A question entered the intake: its updates are now marked by its answer, not the dispatcher. */
   taken(question: Question): void;
+  /** Taken updates that will not be answered after all (album parts nobody asked about): done now. */
+  released(questions: readonly Question[]): void;
   readonly lifecycle: QuestionLifecycle;
   readonly owner: ChatOwner;
   start(): Promise<void>;
@@ -129,6 +131,16 @@ export function createInbox(deps: InboxDeps): Inbox {
     },
     taken(question) {
       for (const id of updateIdsOf(question)) claimed.add(id);
+    },
+    released(questions) {
+      const ids = questions.flatMap(updateIdsOf);
+      rows
+        .markDone(ids)
+        .catch((error: unknown) => logger.warn({ err: error, updates: ids }, 'could not mark updates done'))
+        .finally(() => {
+          unclaim(ids);
+          for (const chatId of new Set(questions.map((question) => question.chat.id))) owner.settled(chatId);
+        });
     },
     lifecycle,
     owner,

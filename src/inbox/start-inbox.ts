@@ -10,7 +10,8 @@ import { createInbox, type Inbox } from './create-inbox.js';
 import { createLeaderPoller, type LeaderPoller } from './leader-poller.js';
 import { createRecoverInterrupted } from './recover-interrupted.js';
 
-export interface RunningInbox extends Pick<Inbox, 'lifecycle' | 'taken' | 'accept' | 'start' | 'handBack'> {
+export interface RunningInbox
+  extends Pick<Inbox, 'lifecycle' | 'taken' | 'released' | 'accept' | 'start' | 'handBack'> {
   readonly inbox: Inbox;
   /** Long polling's leader (started only in polling mode, by startUpdates). */
   readonly leader: LeaderPoller;
@@ -70,6 +71,7 @@ export function startInbox(deps: {
     leader,
     lifecycle: inbox.lifecycle,
     taken: (question) => inbox.taken(question),
+    released: (questions) => inbox.released(questions),
     // Webhook updates: the instance the load balancer chose takes their chats.
     accept: (updates) => inbox.accept(updates, { takeHere: true }),
     start: () => inbox.start(),

@@ -1,4 +1,5 @@
 import type { Question } from '../../conversation/answer-question.js';
+import { updateIdsOf } from '../../conversation/question-intake.js';
 
 /**
  * How long a group album's unaddressed part waits for the part that mentions the bot. Telegram
@@ -33,23 +34,37 @@ interface Held {
  * In groups an album is for the bot when ANY of its parts mentions it (or replies to it); only one
  * part carries the caption, and it may arrive after the others. Parts seen before it wait here.
  */
-export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts {
+export function createAlbumParts(
+  options: {
+    holdMs?: number;
+    /**
+     * A part is held (every part, as it comes). With the durable inbox its update stays open meanwhile:
+     * if this instance dies during the hold, the part is handed to the chat's next owner, not lost.
+     */
+    onHeld?(part: Question): void;
+    /** Parts no part addressing the bot came for: their hold ended (or room was needed). */
+    onDropped?(parts: readonly Question[]): void;
+  } = {},
+): AlbumParts {
   const holdMs = options.holdMs ?? ALBUM_PART_HOLD_MS;
   const held = new Map<string, Held>();
   const claims = new Map<string, Promise<void>>();
   const keyOf = (question: Question) => `${question.chat.id}:${question.mediaGroupId ?? ''}`;
 
-  const drop = (key: string) => {
+  /** Forgets an album; `expired`: its parts will not join a question. */
+  const drop = (key: string, expired: boolean) => {
     const album = held.get(key);
     if (album === undefined) return;
     clearTimeout(album.timer);
     held.delete(key);
+    if (expired) options.onDropped?.(album.parts);
   };
 
   return {
     hold(question) {
       if (question.mediaGroupId === undefined) return;
       const key = keyOf(question);
+      options.onHeld?.(question);
       const album = held.get(key);
       if (album !== undefined) {
         album.parts.push(question);
@@ -57,9 +72,9 @@ export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts 
       }
       for (const oldest of held.keys()) {
         if (held.size < MAX_HELD_ALBUMS) break;
-        drop(oldest);
+        drop(oldest, true);
       }
-      const timer = setTimeout(() => held.delete(key), holdMs);
+      const timer = setTimeout(() => drop(key, true), holdMs);
       // Only a memory: it never keeps the process alive.
       timer.unref?.();
       held.set(key, { parts: [question], timer });
@@ -68,7 +83,7 @@ export function createAlbumParts(options: { holdMs?: number } = {}): AlbumParts 
       if (question.mediaGroupId === undefined) return [];
       const key = keyOf(question);
       const parts = held.get(key)?.parts ?? [];
-      drop(key);
+      drop(key, false);
       return parts;
     },
     holds(chatId) {
@@ -110,6 +125,8 @@ export function joinAlbum(addressed: Question, parts: readonly Question[]): Ques
       .filter((text) => text !== '')
       .join('\n'),
     messageIds: ordered.flatMap((part) => part.messageIds),
+    // The durable inbox marks every part's update with the question's answer.
+    updateIds: ordered.flatMap(updateIdsOf),
     ...(attachments.length > 0 ? { attachments } : {}),
   };
 }

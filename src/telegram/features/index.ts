@@ -39,6 +39,8 @@ export interface CreateFeaturesDeps {
   submit(question: Question, log: Logger): void;
   /** A question entered the intake (the durable inbox then leaves its updates to its answer). */
   onQuestionTaken?(question: Question): void;
+  /** A question refused before the intake (over budget, a picture the model cannot see). */
+  onQuestionRefused?(question: Question): void;
   /** Group album parts waiting for the part that addresses the bot (default: a new store). */
   albums?: AlbumParts;
   /** The tools answers may call, for /tools. */
@@ -71,6 +73,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
     now,
   });
   const taken = deps.onQuestionTaken ?? (() => undefined);
+  const refused = deps.onQuestionRefused ?? (() => undefined);
   const intake = createQuestionIntake({
     submit: deps.submit,
     queue: deps.queue,
@@ -101,6 +104,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
   function actOnBudget(verdict: BudgetVerdict, question: Question, ctx: BotContext): void {
     if (!verdict.allowed) {
       ctx.log.info({ period: verdict.period, used: verdict.used, limit: verdict.limit }, 'over budget');
+      refused(question);
       void ctx
         .reply(budgetMessage(verdict, calendar.formatDateTime(verdict.resetsAt), calendar.timeZone, now()), {
           reply_parameters: { message_id: question.messageIds[0] ?? 0, allow_sending_without_reply: true },
@@ -152,6 +156,7 @@ export function createFeatures(deps: CreateFeaturesDeps): Features {
       config,
       storage: deps.storage,
       continueText,
+      refused,
       submit: submitAsked,
       ...(deps.albums ? { albums: deps.albums } : {}),
     }),

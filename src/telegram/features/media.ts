@@ -15,6 +15,8 @@ export interface MediaFeatureDeps extends Pick<FeatureDeps, 'storage'> {
   config: FeatureDeps['config'];
   submit(question: Question, ctx: BotContext): Promise<void>;
   continueText(question: Question): boolean;
+  /** A question refused before it reached the intake (the durable inbox closes its album's updates). */
+  refused(question: Question): void;
   /** Group album parts waiting for the part that addresses the bot (default: a new store). */
   albums?: AlbumParts;
 }
@@ -75,7 +77,10 @@ export function createMediaFeature(deps: MediaFeatureDeps) {
         const blind =
           (await pictureRefusal(deps, ctx, asked.attachments ?? [])) ??
           (await tooLargeForModel(deps, ctx, message));
-        if (blind !== undefined) return void (await reply(blind));
+        if (blind !== undefined) {
+          deps.refused(asked);
+          return void (await reply(blind));
+        }
         await deps.submit(asked, ctx);
       } finally {
         arrived();
