@@ -1,3 +1,4 @@
+import { madeOnFirstUse } from '../made-on-first-use.js';
 /**
  * Day and month boundaries in one IANA time zone, for "today", "this month" and when a budget
  * resets. Built on Intl, so daylight saving time is followed without a time zone database of our own.
@@ -23,20 +24,24 @@ interface WallClock {
 }
 
 export function createCalendar(timeZone: string): Calendar {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  // A bot without token limits only needs the calendar for /usage and /stats.
+  const formatter = madeOnFirstUse(
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }),
+  );
 
   function wallClock(at: number): WallClock {
     const parts: Record<string, number> = {};
-    for (const part of format.formatToParts(at)) {
+    for (const part of formatter().formatToParts(at)) {
       if (part.type !== 'literal') parts[part.type] = Number(part.value);
     }
     return {

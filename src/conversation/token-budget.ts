@@ -55,6 +55,8 @@ export function createTokenBudget(deps: TokenBudgetDeps): TokenBudget {
     async check(user) {
       if (deps.isExempt(user)) return { allowed: true };
       const limits = limitsFor(user);
+      // Most bots set no limits: no periods to work out, no usage to read.
+      if (limits.daily === null && limits.monthly === null) return { allowed: true };
       const at = now();
       const periods = [
         {

@@ -1,4 +1,8 @@
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { madeOnFirstUse } from '../../made-on-first-use.js';
+
+// Most answers never need a grapheme boundary.
+const segmenter = madeOnFirstUse(() => new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
+const graphemes = (value: string) => segmenter().segment(value);
 
 // Ranges that monospace fonts draw two cells wide (East Asian Wide/Fullwidth and common emoji blocks).
 const WIDE_RANGES: readonly [number, number][] = [
@@ -33,7 +37,7 @@ export function displayWidth(value: string): number {
   // Printable ASCII: one cell per character.
   if (/^[\x20-\x7e]*$/.test(value)) return value.length;
   let width = 0;
-  for (const { segment } of segmenter.segment(value)) {
+  for (const { segment } of graphemes(value)) {
     if (ZERO_WIDTH.test(segment)) continue;
     const first = segment.codePointAt(0) ?? 0;
     width += isWide(first) || EMOJI_PRESENTATION.test(segment) ? 2 : 1;
@@ -51,7 +55,7 @@ export function isGraphemeBoundary(value: string, index: number): boolean {
   if (code < 0x80 && before < 0x80) return !(before === 0x0d && code === 0x0a);
   const from = Math.max(0, index - 32);
   const to = Math.min(value.length, index + 32);
-  for (const { index: start } of segmenter.segment(value.slice(from, to))) {
+  for (const { index: start } of graphemes(value.slice(from, to))) {
     if (start + from === index) return true;
     if (start + from > index) return false;
   }

@@ -1,5 +1,6 @@
 import type { ModelPrice } from '../../config.js';
 import { estimateCost } from '../../conversation/estimate-cost.js';
+import { madeOnFirstUse } from '../../made-on-first-use.js';
 import type { ModelTotals } from '../../storage/usage.js';
 
 export interface UsageSection {
@@ -17,18 +18,21 @@ export interface UsageTable {
 }
 
 const LABEL_WIDTH = 18;
-const integer = new Intl.NumberFormat('en-US');
-const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+// For /usage only.
+const integer = madeOnFirstUse(() => new Intl.NumberFormat('en-US'));
+const cents = madeOnFirstUse(
+  () => new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+);
 
 export function formatTokens(value: number | null): string {
-  return value === null ? '?' : integer.format(value);
+  return value === null ? '?' : integer().format(value);
 }
 
 export function formatCost(dollars: number): string {
   if (dollars === 0) return '$0';
   if (dollars < 0.01) return `$${dollars.toFixed(4)}`;
   if (dollars < 1) return `$${dollars.toFixed(3)}`;
-  return `$${cents.format(dollars)}`;
+  return `$${cents().format(dollars)}`;
 }
 
 type Row = [label: string, input: string, output: string, cost: string];
