@@ -81,8 +81,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // Telegram redelivers updates for at most a day; a week of ids is plenty to recognise them.
   await storage.processedUpdates.prune(Date.now() - PROCESSED_UPDATES_KEPT_MS);
 
-  // Several instances of one bot (REDIS_URL) are told apart on /metrics by their INSTANCE_ID.
-  const metrics = createMetrics(config.redisUrl ? { instance: config.instanceId } : {});
+  // Several instances of one bot (the shared budget or the inbox) are told apart on /metrics by INSTANCE_ID.
+  const shared = config.redisUrl !== undefined || (config.inbox && config.databaseUrl !== undefined);
+  const metrics = createMetrics(shared ? { instance: config.instanceId } : {});
   const providers = options.providers ?? (await createProviderRegistry(config));
   // The gate and the paced fetch every Bot API call goes through (shared through Redis with REDIS_URL).
   const telegramBudget = await startTelegramBudget(config, logger);

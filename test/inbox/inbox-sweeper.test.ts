@@ -29,6 +29,9 @@ describe.skipIf(!hasPostgres)(
         );
         expect(second).not.toBe(first);
         expect(overlaps).toBe(0);
+        // Several instances are told apart on /metrics, with Redis or without.
+        const metrics = await (await fetch(`${second.url}/metrics`)).text();
+        expect(metrics).toContain(`instance="${second.config.instanceId}"`);
       } finally {
         clearInterval(watch);
       }
