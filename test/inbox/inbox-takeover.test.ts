@@ -33,31 +33,21 @@ async function inboxStates(url: string): Promise<Record<string, string>> {
   );
 }
 
-async function assistantStatuses(url: string): Promise<string[]> {
+/** The one column a query selects, row by row. */
+async function column(url: string, sql: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ status: string }>(
-      "SELECT status FROM messages WHERE role = 'assistant' ORDER BY id",
-    );
-    return rows.map((row) => row.status);
+    const { rows } = await client.query<{ value: string }>(sql);
+    return rows.map((row) => row.value);
   } finally {
     await client.end();
   }
 }
 
-async function rowStates(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ state: string }>(
-      'SELECT state FROM inbox_updates ORDER BY update_id',
-    );
-    return rows.map((row) => row.state);
-  } finally {
-    await client.end();
-  }
-}
+const assistantStatuses = (url: string) =>
+  column(url, "SELECT status AS value FROM messages WHERE role = 'assistant' ORDER BY id");
+const rowStates = (url: string) => column(url, 'SELECT state AS value FROM inbox_updates ORDER BY update_id');
 
 const LONG = 'The instance writing this answer is about to be killed with SIGKILL. '.repeat(20);
 
