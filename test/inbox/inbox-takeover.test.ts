@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_BY_RESTART } from '../../src/inbox/recover-interrupted.js';
-import { ALBUM_PICTURES } from '../support/albums.js';
-import { recordedImages } from '../support/fake-model/index.js';
+import { ALBUM_PICTURES, albumPictureOrder } from '../support/albums.js';
 import { freePort } from '../support/free-port.js';
 import { allDone, inboxRowsByText, waitForInboxRows } from '../support/inbox-rows.js';
 import {
@@ -159,9 +158,7 @@ describe.skipIf(!hasPostgres)(
       );
       expect(w.openai.requests).toHaveLength(1);
       const sent = w.openai.requests[0]?.messages.at(-1);
-      expect(
-        recordedImages(sent).map((image) => ALBUM_PICTURES.findIndex((p) => p.equals(image.bytes))),
-      ).toEqual([0, 1, 2]);
+      expect(albumPictureOrder(sent)).toEqual([0, 1, 2]);
       for (let attempt = 0; (await rowStates(url)).some((state) => state !== 'done'); attempt++) {
         if (attempt > 200) throw new Error(`rows never all done: ${await rowStates(url)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

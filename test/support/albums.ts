@@ -1,4 +1,5 @@
 import { type BotApiEmulator, encodeSolidPng } from '../../src/emulator/index.js';
+import { recordedImages } from './fake-model/index.js';
 
 /** Three small pictures (red, green, blue), for albums whose order a test checks. */
 export const ALBUM_PICTURES = [
@@ -22,4 +23,23 @@ export function sendAlbum(
       photoSizes: [{ bytes, width: 16, height: 16 }],
     });
   }
+}
+
+/** Ada posts ALBUM_PICTURES in a new group; only part `captionAt` asks the bot "which colours?". */
+export function askColoursInGroup(telegram: BotApiEmulator, captionAt: number): { groupId: number } {
+  const ada = telegram.createUser({ firstName: 'Ada' });
+  const group = telegram.createGroup({ title: 'Team' });
+  sendAlbum(telegram, {
+    chat: group.id,
+    from: ada.id,
+    id: `album-${captionAt}`,
+    captionAt,
+    caption: `@${telegram.bot.username} which colours?`,
+  });
+  return { groupId: group.id };
+}
+
+/** Which of ALBUM_PICTURES a model request's message carried, in the order it carried them. */
+export function albumPictureOrder(message: Parameters<typeof recordedImages>[0]): number[] {
+  return recordedImages(message).map((image) => ALBUM_PICTURES.findIndex((p) => p.equals(image.bytes)));
 }

@@ -59,7 +59,7 @@ export function parseMarkdown(markdown: string): Root {
   return fromMarkdown(markdown, optionsFor(markdown));
 }
 
-const fullOptions: Options = { extensions: [gfm(STRIKE)], mdastExtensions: gfmFromMarkdown() };
+const fullOptions: Options = { extensions: [gfm(STRIKE)], mdastExtensions: mdastParts };
 
 /** Every GFM step, whatever the text: the reference `parseMarkdown` must agree with (tests). */
 export function parseMarkdownFully(markdown: string): Root {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALBUM_PICTURES, sendAlbum } from '../../support/albums.js';
+import { albumPictureOrder, askColoursInGroup, sendAlbum } from '../../support/albums.js';
 import { recordedImages } from '../../support/fake-model/index.js';
 import { useStreamgram } from '../../support/use-streamgram.js';
 import { botSays } from '../../support/visible.js';
@@ -11,22 +11,12 @@ describe('albums in groups', () => {
     it(`is one question when part ${captioned + 1} of 3 mentions the bot, with every picture in order`, async () => {
       const world = await start({ env: { STREAM_MODE: 'edit', ALLOWED_USERS: '*' } });
       const { telegram, openai } = world;
-      const ada = telegram.createUser({ firstName: 'Ada' });
-      const group = telegram.createGroup({ title: 'Team' });
       openai.enqueue({ text: 'Red, green, blue.' });
-      sendAlbum(telegram, {
-        chat: group.id,
-        from: ada.id,
-        id: `album-${captioned}`,
-        captionAt: captioned,
-        caption: `@${telegram.bot.username} which colours?`,
-      });
-      await botSays(world, group.id, (text) => text === 'Red, green, blue.');
+      const { groupId } = askColoursInGroup(telegram, captioned);
+      await botSays(world, groupId, (text) => text === 'Red, green, blue.');
       expect(openai.requests).toHaveLength(1);
       const sent = openai.requests[0]?.messages.at(-1);
-      expect(
-        recordedImages(sent).map((image) => ALBUM_PICTURES.findIndex((p) => p.equals(image.bytes))),
-      ).toEqual([0, 1, 2]);
+      expect(albumPictureOrder(sent)).toEqual([0, 1, 2]);
       expect(JSON.stringify(sent)).toContain('which colours?');
       expect(JSON.stringify(sent)).not.toContain(`@${telegram.bot.username}`);
     });
