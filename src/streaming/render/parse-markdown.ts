@@ -1,5 +1,5 @@
 import type { Root } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
+import { fromMarkdown as upstreamFromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { gfmAutolinkLiteral } from 'micromark-extension-gfm-autolink-literal';
@@ -8,8 +8,9 @@ import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { keepParserCode } from './keep-parser-code.js';
+import { fromMarkdown } from './vendor/mdast-from-markdown.js';
 
-type Options = NonNullable<Parameters<typeof fromMarkdown>[1]>;
+type Options = NonNullable<Parameters<typeof upstreamFromMarkdown>[1]>;
 type MdastExtension = ReturnType<typeof gfmFromMarkdown>[number];
 type Extension = ReturnType<typeof gfmTable>;
 
@@ -61,7 +62,10 @@ export function parseMarkdown(markdown: string): Root {
 
 const fullOptions: Options = { extensions: [gfm(STRIKE)], mdastExtensions: mdastParts };
 
-/** Every GFM step, whatever the text: the reference `parseMarkdown` must agree with (tests). */
+/**
+ * Every GFM step, whatever the text, through upstream's own `fromMarkdown`: the reference
+ * `parseMarkdown` must agree with (tests).
+ */
 export function parseMarkdownFully(markdown: string): Root {
-  return fromMarkdown(markdown, fullOptions);
+  return upstreamFromMarkdown(markdown, fullOptions);
 }

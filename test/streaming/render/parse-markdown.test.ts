@@ -44,4 +44,26 @@ describe('parseMarkdown', () => {
       { numRuns: 300 },
     );
   });
+
+  it('parses every text as upstream does after any other text (the compiler is reused, its state is not)', () => {
+    // Each sets one of the compiler's per-parse flags: references, hard breaks, setext headings,
+    // fenced code, ordered lists' first value, character references, tables.
+    const flagged = [
+      '[a][b] and [c][] and [d]\n\n[b]: https://b.example\n[c]: /c\n[d]: /d',
+      'line with a hard break  \nnext\\\nlast',
+      'Title\n=====\n\nSub\n---',
+      '```ts title\nconst a = 1;\n```',
+      '3. three\n4. four',
+      '&amp; &#35; &#x41; &copy;',
+      '| a |\n| - |\n| 1 |',
+      '![alt](https://e.example/x.png "t") and [l](/u)',
+      'a soft\nline break',
+    ];
+    for (const first of flagged) {
+      for (const second of flagged) {
+        parseMarkdown(first);
+        expect(parseMarkdown(second)).toEqual(parseMarkdownFully(second));
+      }
+    }
+  });
 });
