@@ -18,7 +18,7 @@ import { estimateImageTokens } from './estimate-image-tokens.js';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './estimate-tokens.js';
 import { markPicturesRefused } from './history-images.js';
 import { quoteTranscripts, readTurn } from './read-question.js';
-import { createStreamedAnswer, relayAnswerEvents } from './relay-answer-events.js';
+import { createAnswerRelay, createStreamedAnswer } from './relay-answer-events.js';
 import { streamWithTools, type ToolLoopSettings, type ToolTranscript } from './stream-with-tools.js';
 import { trimHistory } from './trim-history.js';
 
@@ -198,10 +198,14 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         maxOutputTokens: deps.maxOutputTokens,
         ...(thinkingBudgetTokens === undefined ? {} : { thinkingBudgetTokens }),
       };
-      await relayAnswerEvents(
-        streamWithTools(provider, request, tools, deps.toolSettings, signal, transcript),
-        { delivery, tools, log: answerLog },
-        answer,
+      await streamWithTools(
+        provider,
+        request,
+        tools,
+        deps.toolSettings,
+        signal,
+        transcript,
+        createAnswerRelay({ delivery, tools, log: answerLog }, answer),
       );
       if (streamed.cutShort) notice = '✂️ The answer reached the length limit.';
     } catch (error) {

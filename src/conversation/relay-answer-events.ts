@@ -30,20 +30,28 @@ export function createStreamedAnswer(tools: ReadonlyMap<string, Tool>) {
 }
 
 /**
- * Feeds one answer's events to its delivery: text and reasoning as they arrive, a status line per
- * running tool (cleared once the answer goes on), and the record of calls. Errors propagate.
+ * The handler that feeds one answer's events to its delivery: text and reasoning as they arrive, a
+ * status line per running tool (cleared once the answer goes on), and the record of calls.
  */
-export async function relayAnswerEvents(
-  events: AsyncIterable<AnswerEvent>,
+export function createAnswerRelay(
   deps: { delivery: AnswerDelivery; tools: ReadonlyMap<string, Tool>; log: Logger },
   answer: ReturnType<typeof createStreamedAnswer>,
-): Promise<void> {
+): (event: AnswerEvent) => void {
   const { delivery, log } = deps;
   const { streamed, record } = answer;
   const status = createToolStatus(deps.tools);
   let toolsRunning = false;
-  for await (const event of events) {
-    if (event.type === 'tool-started') {
+  return (event) => {
+    if (event.type === 'text-delta') {
+      // The tool lines stay until the answer goes on, then give way to its text.
+      if (toolsRunning) delivery.setStatus(undefined);
+      toolsRunning = false;
+      streamed.text = appendText(streamed.text, event.text);
+      delivery.appendText(event.text);
+    } else if (event.type === 'reasoning-delta') {
+      streamed.reasoning = appendText(streamed.reasoning, event.text);
+      delivery.appendReasoning(event.text);
+    } else if (event.type === 'tool-started') {
       log.debug({ tool: event.call.name, call: event.call.id }, 'tool started');
       if (!toolsRunning) status.clear();
       toolsRunning = true;
@@ -55,18 +63,9 @@ export async function relayAnswerEvents(
       record.finished(call, durationMs, failed);
       delivery.setStatus(status.finished(call, durationMs, failed));
       log.info({ tool: call.name, call: call.id, ms: durationMs, failed }, 'tool finished');
-    } else if (event.type === 'text-delta') {
-      // The tool lines stay until the answer goes on, then give way to its text.
-      if (toolsRunning) delivery.setStatus(undefined);
-      toolsRunning = false;
-      streamed.text = appendText(streamed.text, event.text);
-      delivery.appendText(event.text);
-    } else if (event.type === 'reasoning-delta') {
-      streamed.reasoning = appendText(streamed.reasoning, event.text);
-      delivery.appendReasoning(event.text);
     } else if (event.type === 'finish') {
       streamed.usage = event.usage;
       streamed.cutShort = event.reason === 'length';
     }
-  }
+  };
 }

@@ -41,17 +41,22 @@ export interface ToolTranscript {
 /**
  * Streams one answer, running the tools the model calls between requests: text, then tool calls
  * (run in parallel), their results back to the model, more text — until the model stops for another
- * reason or `maxSteps` rounds were spent, when a last request goes out without tools. Errors and
- * aborts propagate as the provider throws them; `transcript` holds the rounds completed so far.
+ * reason or `maxSteps` rounds were spent, when a last request goes out without tools. Every event
+ * goes to `onEvent` as it happens, ending with one `finish`. Errors and aborts reject as the provider
+ * throws them; `transcript` holds the rounds completed so far.
+ *
+ * A callback rather than a generator of its own: text arrives token by token, and every async
+ * generator between the provider and the delivery costs a promise round per token.
  */
-export async function* streamWithTools(
+export async function streamWithTools(
   provider: ModelProvider,
   request: ChatRequest,
   tools: ReadonlyMap<string, Tool>,
   settings: ToolLoopSettings,
   signal: AbortSignal,
   transcript: ToolTranscript,
-): AsyncGenerator<AnswerEvent> {
+  onEvent: (event: AnswerEvent) => void,
+): Promise<void> {
   const definitions = [...tools.values()].map((tool) => tool.definition);
   const reports: (Usage | undefined)[] = [];
   // Whether text was shown and how it ended: the next round continues it after a paragraph break,
@@ -73,14 +78,12 @@ export async function* streamWithTools(
     let finish: Extract<StreamEvent, { type: 'finish' }> | undefined;
     for await (const event of provider.stream(round, signal)) {
       if (event.type === 'text-delta') {
-        if (text === '' && shown === 'ends-in-text') {
-          shown = 'ends-in-space';
-          yield { type: 'text-delta', text: '\n\n' };
-        }
+        if (event.text === '') continue;
+        if (text === '' && shown === 'ends-in-text') onEvent({ type: 'text-delta', text: '\n\n' });
         text = appendText(text, event.text);
-        if (event.text !== '') shown = /\s$/.test(event.text) ? 'ends-in-space' : 'ends-in-text';
-        yield event;
-      } else if (event.type === 'reasoning-delta') yield event;
+        shown = /\s$/.test(event.text) ? 'ends-in-space' : 'ends-in-text';
+        onEvent(event);
+      } else if (event.type === 'reasoning-delta') onEvent(event);
       else if (event.type === 'thinking-block') thinking.push(event.block);
       else if (event.type === 'tool-call') {
         calls.push(
@@ -90,7 +93,7 @@ export async function* streamWithTools(
     }
     reports.push(finish?.usage);
     if (!withTools || calls.length === 0 || !finish) {
-      yield { type: 'finish', reason: finish?.reason ?? 'other', usage: sumUsage(reports) };
+      onEvent({ type: 'finish', reason: finish?.reason ?? 'other', usage: sumUsage(reports) });
       return;
     }
     const assistant: AssistantMessage = {
@@ -99,36 +102,12 @@ export async function* streamWithTools(
       toolCalls: calls.map((request) => request.call),
       ...(thinking.length > 0 ? { thinking } : {}),
     };
-    // Events for the caller, gathered while the calls run and yielded in the order they happened.
-    const pending: AnswerEvent[] = [];
-    let wake: (() => void) | undefined;
-    const push = (event: AnswerEvent) => {
-      pending.push(event);
-      wake?.();
-    };
-    let settled = false;
-    const running = runToolCalls(calls, tools, settings, signal, {
-      onStart: (call) => push({ type: 'tool-started', call }),
-      onEnd: (done) => push({ type: 'tool-finished', done }),
-    }).finally(() => {
-      settled = true;
-      wake?.();
-    });
-    running.catch(() => {});
-    while (!settled || pending.length > 0) {
-      const next = pending.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
-    }
     let done: FinishedToolCall[];
     try {
-      done = await running;
+      done = await runToolCalls(calls, tools, settings, signal, {
+        onStart: (call) => onEvent({ type: 'tool-started', call }),
+        onEnd: (finished) => onEvent({ type: 'tool-finished', done: finished }),
+      });
     } catch (error) {
       // Stopped while tools ran: end the answer the way a stopped model request ends it.
       if (signal.aborted) {

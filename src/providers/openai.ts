@@ -1,16 +1,11 @@
 import OpenAI from 'openai';
-import type {
-  ChatCompletionChunk,
-  ChatCompletionCreateParamsStreaming,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { classifyOpenAIError } from './classify-openai-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIMessages, mapOpenAITools } from './map-openai-messages.js';
-import { mapOpenAIUsage } from './map-openai-usage.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
-import { completeToolCall } from './parse-tool-arguments.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from './provider-defaults.js';
+import { createOpenAIChunkReader } from './read-openai-chunks.js';
 import { createStreamGuard } from './stream-guard.js';
 import { toolTurnsAsText } from './tool-turns-as-text.js';
 import type { ChatRequest, ModelProvider, StreamEvent } from './types.js';
@@ -34,12 +29,6 @@ export interface OpenAIProviderOptions {
    */
   maxTokensField?: 'max_completion_tokens' | 'max_tokens';
 }
-
-/** Reasoning text as DeepSeek and vLLM (`reasoning_content`) or OpenRouter (`reasoning`) send it. */
-type CompatibleDelta = ChatCompletionChunk.Choice.Delta & {
-  reasoning_content?: string | null;
-  reasoning?: string | null;
-};
 
 /**
  * A ModelProvider for the OpenAI chat-completions protocol, used for every OpenAI-compatible endpoint
@@ -83,11 +72,8 @@ async function* streamChatCompletion(
 ): AsyncGenerator<StreamEvent> {
   const context = { provider: settings.classify.provider, model: request.model };
   const guard = createStreamGuard({ signal, inactivityTimeoutMs: settings.inactivityTimeoutMs, context });
+  const reader = createOpenAIChunkReader();
   try {
-    let finishReason: string | null = null;
-    let rawUsage: ChatCompletionChunk['usage'];
-    // Parallel calls stream interleaved by `index`; the id and name come in the first fragment only.
-    const calls = new Map<number, { id: string; name: string; json: string }>();
     try {
       const interrupted = guard.interruption();
       if (interrupted) throw interrupted;
@@ -99,33 +85,7 @@ async function* streamChatCompletion(
         // An abort can end the SDK's loop silently or leave parsed chunks behind: check every chunk.
         if (guard.stopped) break;
         guard.chunkArrived();
-        // The usage report comes in its own chunk with empty `choices`, after the finish reason.
-        if (chunk.usage) rawUsage = chunk.usage;
-        const choice = chunk.choices?.[0];
-        if (choice) {
-          const delta = choice.delta as CompatibleDelta;
-          const reasoning = delta.reasoning_content ?? delta.reasoning;
-          if (reasoning) yield { type: 'reasoning-delta', text: reasoning };
-          if (delta.content) yield { type: 'text-delta', text: delta.content };
-          for (const fragment of delta.tool_calls ?? []) {
-            let call = calls.get(fragment.index);
-            if (!call) {
-              call = {
-                id: fragment.id ?? `call_${fragment.index}`,
-                name: fragment.function?.name ?? '',
-                json: '',
-              };
-              calls.set(fragment.index, call);
-              yield { type: 'tool-call-start', id: call.id, name: call.name };
-            }
-            const argumentsDelta = fragment.function?.arguments;
-            if (argumentsDelta) {
-              call.json += argumentsDelta;
-              yield { type: 'tool-call-delta', id: call.id, argumentsDelta };
-            }
-          }
-          if (choice.finish_reason) finishReason = choice.finish_reason;
-        }
+        for (const event of reader.read(chunk)) yield event;
         guard.waitingAgain();
       }
     } catch (error) {
@@ -133,20 +93,13 @@ async function* streamChatCompletion(
     }
     const interrupted = guard.interruption();
     if (interrupted) throw interrupted;
-    if (finishReason === null) {
+    if (reader.cut) {
       throw new ProviderConnectionLostError({
         ...context,
         detail: 'the stream ended without a finish reason',
       });
     }
-    for (const call of [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c)) {
-      yield completeToolCall(call.id, call.name, call.json);
-    }
-    yield {
-      type: 'finish',
-      reason: mapOpenAIFinishReason(finishReason),
-      usage: rawUsage ? mapOpenAIUsage(rawUsage) : undefined,
-    };
+    for (const event of reader.end()) yield event;
   } finally {
     guard.dispose();
   }

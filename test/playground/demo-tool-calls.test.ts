@@ -15,16 +15,15 @@ const settings = { timeoutMs: 5_000, maxSteps: 3, maxResultChars: 2_000 };
 async function ask(question: string) {
   const events: AnswerEvent[] = [];
   const transcript = { messages: [] };
-  for await (const event of streamWithTools(
+  await streamWithTools(
     createDemoProvider(fast),
     { model: 'fast', messages: [{ role: 'user', content: question }] },
     tools,
     settings,
     new AbortController().signal,
     transcript,
-  )) {
-    events.push(event);
-  }
+    (event) => events.push(event),
+  );
   const text = events.map((e) => (e.type === 'text-delta' ? e.text : '')).join('');
   return { events, text, transcript };
 }
