@@ -46,8 +46,9 @@ describe('parseMarkdown', () => {
   });
 
   it('parses every text as upstream does after any other text (the compiler is reused, its state is not)', () => {
-    // Each sets one of the compiler's per-parse flags: references, hard breaks, setext headings,
-    // fenced code, ordered lists' first value, character references, tables.
+    // Each sets one of the compiler's per-parse flags (references, hard breaks, setext headings,
+    // fenced code, ordered lists' first value, character references, tables) or the parser's
+    // (definitions seen, lazy lines).
     const flagged = [
       '[a][b] and [c][] and [d]\n\n[b]: https://b.example\n[c]: /c\n[d]: /d',
       'line with a hard break  \nnext\\\nlast',
@@ -58,6 +59,7 @@ describe('parseMarkdown', () => {
       '| a |\n| - |\n| 1 |',
       '![alt](https://e.example/x.png "t") and [l](/u)',
       'a soft\nline break',
+      '[b], [c][] and [d] without their definitions (https://e.example)',
     ];
     for (const first of flagged) {
       for (const second of flagged) {
