@@ -105,7 +105,7 @@ async function* streamMessage(
       guard.startInactivityTimer();
       for await (const event of stream) {
         // An abort can end the SDK's loop silently or leave parsed events behind: check every event.
-        if (guard.stopped) break;
+        if (guard.isStopped()) break;
         guard.chunkArrived();
         switch (event.type) {
           case 'content_block_start': {

@@ -83,7 +83,7 @@ async function* streamChatCompletion(
       guard.startInactivityTimer();
       for await (const chunk of stream) {
         // An abort can end the SDK's loop silently or leave parsed chunks behind: check every chunk.
-        if (guard.stopped) break;
+        if (guard.isStopped()) break;
         guard.chunkArrived();
         for (const event of reader.read(chunk)) yield event;
         guard.waitingAgain();
@@ -93,7 +93,7 @@ async function* streamChatCompletion(
     }
     const interrupted = guard.interruption();
     if (interrupted) throw interrupted;
-    if (reader.cut) {
+    if (reader.wasCut()) {
       throw new ProviderConnectionLostError({
         ...context,
         detail: 'the stream ended without a finish reason',

@@ -59,9 +59,7 @@ export function createOpenAIChunkReader() {
     },
 
     /** The stream ended without a finish reason: it was cut, not complete. */
-    get cut(): boolean {
-      return finishReason === null;
-    },
+    wasCut: () => finishReason === null,
 
     /** The events that end a complete stream: every tool call with its parsed arguments, then the finish. */
     end(): StreamEvent[] {

@@ -14,8 +14,11 @@ import {
 export interface StreamGuard {
   /** Pass to the SDK request. */
   readonly signal: AbortSignal;
-  /** True once the caller aborted or the inactivity timeout fired; check it once per chunk. */
-  readonly stopped: boolean;
+  /**
+   * True once the caller aborted or the inactivity timeout fired; check it once per chunk. A method,
+   * not a getter: a getter on a per-stream object made that per-chunk check a slow property load.
+   */
+  isStopped(): boolean;
   /** Starts the inactivity timer (after the response headers arrived). */
   startInactivityTimer(): void;
   /** A chunk arrived: time spent handing events to the consumer is not inactivity. */
@@ -65,9 +68,7 @@ export function createStreamGuard(deps: {
 
   return {
     signal: controller.signal,
-    get stopped() {
-      return reason !== undefined;
-    },
+    isStopped: () => reason !== undefined,
     startInactivityTimer() {
       waiting = true;
       waitingSince = Date.now();
