@@ -8,7 +8,8 @@
  *   parse still gets its own `data`, as with upstream's per-parse compiler.
  * - micromark's parser (its combined constructs) is kept per options object too.
  * - The compiler passes one context object to every handler instead of a copy per event.
- * `parse-markdown.test.ts` checks the result against upstream's own `fromMarkdown`.
+ * `parse-markdown.test.ts` checks the result against upstream's own `fromMarkdown`. Upstream's
+ * license is beside this file (`mdast-from-markdown.LICENSE`).
  */
 import type { Root } from 'mdast';
 import type { Options } from 'mdast-util-from-markdown';
