@@ -1,4 +1,5 @@
 import { madeOnFirstUse } from '../made-on-first-use.js';
+
 /**
  * Day and month boundaries in one IANA time zone, for "today", "this month" and when a budget
  * resets. Built on Intl, so daylight saving time is followed without a time zone database of our own.

@@ -59,9 +59,9 @@ export async function streamWithTools(
 ): Promise<void> {
   const definitions = [...tools.values()].map((tool) => tool.definition);
   const reports: (Usage | undefined)[] = [];
-  // Whether text was shown and how it ended: the next round continues it after a paragraph break,
-  // never glued to it. (A flag, not a copy of the text: the caller keeps the text.)
-  let shown: 'nothing' | 'ends-in-space' | 'ends-in-text' = 'nothing';
+  // Whether the text shown so far ends in a word: the next round's text then starts after a
+  // paragraph break, never glued to it. Worked out once per round, not per token.
+  let shownEndsInText = false;
   for (let step = 0; ; step++) {
     const withTools = definitions.length > 0 && step < settings.maxSteps;
     const round: ChatRequest = {
@@ -79,9 +79,8 @@ export async function streamWithTools(
     for await (const event of provider.stream(round, signal)) {
       if (event.type === 'text-delta') {
         if (event.text === '') continue;
-        if (text === '' && shown === 'ends-in-text') onEvent({ type: 'text-delta', text: '\n\n' });
+        if (text === '' && shownEndsInText) onEvent({ type: 'text-delta', text: '\n\n' });
         text = appendText(text, event.text);
-        shown = /\s$/.test(event.text) ? 'ends-in-space' : 'ends-in-text';
         onEvent(event);
       } else if (event.type === 'reasoning-delta') onEvent(event);
       else if (event.type === 'thinking-block') thinking.push(event.block);
@@ -91,6 +90,7 @@ export async function streamWithTools(
         );
       } else if (event.type === 'finish') finish = event;
     }
+    if (text !== '') shownEndsInText = !/\s$/.test(text);
     reports.push(finish?.usage);
     if (!withTools || calls.length === 0 || !finish) {
       onEvent({ type: 'finish', reason: finish?.reason ?? 'other', usage: sumUsage(reports) });
