@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_BY_RESTART } from '../../src/inbox/recover-interrupted.js';
 import { ALBUM_PICTURES, albumPictureOrder } from '../support/albums.js';
 import { freePort } from '../support/free-port.js';
-import { allDone, inboxRowsByText, waitForInboxRows } from '../support/inbox-rows.js';
+import { allDone, waitForInboxRows } from '../support/inbox-rows.js';
 import {
   createTestDatabase,
   dropTestDatabase,
@@ -26,12 +26,6 @@ afterEach(async () => {
   databaseUrl = undefined;
 });
 
-async function inboxStates(url: string): Promise<Record<string, string>> {
-  return Object.fromEntries(
-    Object.entries(await inboxRowsByText(url)).map(([text, row]) => [text, row.state]),
-  );
-}
-
 /** The one column a query selects, row by row. */
 async function column(url: string, sql: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -48,20 +42,36 @@ const assistantStatuses = (url: string) =>
   column(url, "SELECT status AS value FROM messages WHERE role = 'assistant' ORDER BY id");
 const rowStates = (url: string) => column(url, 'SELECT state AS value FROM inbox_updates ORDER BY update_id');
 
+/** Polls the inbox rows' states, in update order, until `check` passes (album parts have no text). */
+async function waitForRowStates(url: string, check: (states: string[]) => boolean): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const states = await rowStates(url);
+    if (check(states)) return;
+    if (attempt > 200) throw new Error(`inbox rows never passed the check: ${states}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A fresh database and a world whose one instance, the victim, runs in a process of its own. */
+async function startWithVictim(database: string, env: Record<string, string> = {}) {
+  const url = await createTestDatabase(database);
+  databaseUrl = url;
+  const w = await startInstances({ count: 0, databaseUrl: url, mode: 'webhook' });
+  world = w;
+  const started = spawnInstance(w.envFor(await freePort(), env));
+  victim = started;
+  await started.ready();
+  w.front.setTargets([started.url]);
+  return { url, w, victim: started };
+}
+
 const LONG = 'The instance writing this answer is about to be killed with SIGKILL. '.repeat(20);
 
 describe.skipIf(!hasPostgres)(
   `durable inbox: takeover after kill -9 ${hasPostgres ? '' : `(${postgresSkipReason})`}`,
   () => {
     it("another instance takes the dead one's chat: the started answer is marked interrupted with a notice, the waiting questions are answered once", async () => {
-      const url = await createTestDatabase('inbox_takeover');
-      databaseUrl = url;
-      world = await startInstances({ count: 0, databaseUrl: url, mode: 'webhook' });
-      const w = world;
-      const port = await freePort();
-      victim = spawnInstance(w.envFor(port, { LOG_LEVEL: 'info' }));
-      await victim.ready();
-      w.front.setTargets([victim.url]);
+      const { url, w, victim } = await startWithVictim('inbox_takeover', { LOG_LEVEL: 'info' });
 
       w.openai.enqueue({ text: LONG, tokensPerSecond: 6 });
       echoAnswers(w.openai);
@@ -77,12 +87,10 @@ describe.skipIf(!hasPostgres)(
       w.telegram.userSends({ chat: user.id, text: 'q2' });
       w.telegram.userSends({ chat: user.id, text: 'q3' });
       // The victim stored and took all three: q1 is being written, q2 and q3 wait in its chat queue.
-      for (let attempt = 0; ; attempt++) {
-        const states = await inboxStates(url);
-        if (states.q1 === 'started' && states.q2 === 'handed' && states.q3 === 'handed') break;
-        if (attempt > 200) throw new Error(`rows never reached the victim: ${JSON.stringify(states)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitForInboxRows(
+        url,
+        (rows) => rows.q1?.state === 'started' && rows.q2?.state === 'handed' && rows.q3?.state === 'handed',
+      );
 
       const survivor = await w.startInstance();
       await victim.kill();
@@ -116,14 +124,7 @@ describe.skipIf(!hasPostgres)(
     }, 90_000);
 
     it('an album part held by the dead instance goes to the next owner with the chat: the album is answered once, with every picture', async () => {
-      const url = await createTestDatabase('inbox_album_takeover');
-      databaseUrl = url;
-      world = await startInstances({ count: 0, databaseUrl: url, mode: 'webhook' });
-      const w = world;
-      const port = await freePort();
-      victim = spawnInstance(w.envFor(port));
-      await victim.ready();
-      w.front.setTargets([victim.url]);
+      const { url, w, victim } = await startWithVictim('inbox_album_takeover');
 
       const ada = w.telegram.createUser({ firstName: 'Ada' });
       const group = w.telegram.createGroup({ title: 'Team' });
@@ -138,10 +139,7 @@ describe.skipIf(!hasPostgres)(
         });
       // The first picture mentions nobody: the victim holds it for the part that will.
       part(0);
-      for (let attempt = 0; (await rowStates(url)).join() !== 'handed'; attempt++) {
-        if (attempt > 200) throw new Error(`the part never reached the victim: ${await rowStates(url)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitForRowStates(url, (states) => states.join() === 'handed');
       await victim.kill();
 
       const survivor = await w.startInstance();
@@ -159,10 +157,7 @@ describe.skipIf(!hasPostgres)(
       expect(w.openai.requests).toHaveLength(1);
       const sent = w.openai.requests[0]?.messages.at(-1);
       expect(albumPictureOrder(sent)).toEqual([0, 1, 2]);
-      for (let attempt = 0; (await rowStates(url)).some((state) => state !== 'done'); attempt++) {
-        if (attempt > 200) throw new Error(`rows never all done: ${await rowStates(url)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitForRowStates(url, (states) => states.every((state) => state === 'done'));
     }, 90_000);
   },
 );
