@@ -8,6 +8,7 @@ import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import { keepParserCode } from './keep-parser-code.js';
+import { parsePlainMarkdown } from './parse-plain-markdown.js';
 import { fromMarkdown } from './vendor/mdast-from-markdown.js';
 
 type Options = NonNullable<Parameters<typeof upstreamFromMarkdown>[1]>;
@@ -55,9 +56,12 @@ function optionsFor(markdown: string): Options {
   return options;
 }
 
-/** Parses Markdown as models write it: CommonMark + GFM, where only `~~` strikes. */
+/**
+ * Parses Markdown as models write it: CommonMark + GFM, where only `~~` strikes. Plain text
+ * (paragraphs, headings, simple lists, strong and code) takes a shortcut to the same tree.
+ */
 export function parseMarkdown(markdown: string): Root {
-  return fromMarkdown(markdown, optionsFor(markdown));
+  return parsePlainMarkdown(markdown) ?? fromMarkdown(markdown, optionsFor(markdown));
 }
 
 const fullOptions: Options = { extensions: [gfm(STRIKE)], mdastExtensions: mdastParts };
