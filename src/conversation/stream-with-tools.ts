@@ -76,9 +76,9 @@ export async function streamWithTools(
     const thinking: ThinkingBlock[] = [];
     const calls: ToolCallRequest[] = [];
     let finish: Extract<StreamEvent, { type: 'finish' }> | undefined;
-    for await (const event of provider.stream(round, signal)) {
+    await provider.stream(round, signal, (event) => {
       if (event.type === 'text-delta') {
-        if (event.text === '') continue;
+        if (event.text === '') return;
         if (text === '' && shownEndsInText) onEvent({ type: 'text-delta', text: '\n\n' });
         text = appendText(text, event.text);
         onEvent(event);
@@ -89,7 +89,7 @@ export async function streamWithTools(
           event.error === undefined ? { call: event.call } : { call: event.call, parseError: event.error },
         );
       } else if (event.type === 'finish') finish = event;
-    }
+    });
     if (text !== '') shownEndsInText = !/\s$/.test(text);
     reports.push(finish?.usage);
     if (!withTools || calls.length === 0 || !finish) {

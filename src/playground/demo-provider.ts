@@ -58,7 +58,7 @@ export function createDemoProvider(options: DemoProviderOptions = {}): DemoProvi
   const random = options.random ?? Math.random;
   const failures: DemoFailure[] = [];
 
-  async function* stream(request: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  async function* events(request: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const model = KNOWN_MODELS.has(request.model) ? request.model : 'fast';
     const context = { provider: DEMO_PROVIDER_NAME, model };
     const wait = async (ms: number) => {
@@ -135,7 +135,10 @@ export function createDemoProvider(options: DemoProviderOptions = {}): DemoProvi
 
   return {
     name: DEMO_PROVIDER_NAME,
-    stream,
+    // The demo paces its tokens with timers: a generator per token costs nothing that matters here.
+    async stream(request, signal, onEvent) {
+      for await (const event of events(request, signal)) onEvent(event);
+    },
     failNextRequest: (failure) => {
       failures.push(failure);
     },

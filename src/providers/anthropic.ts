@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { classifyAnthropicError } from './classify-anthropic-error.js';
+import { ConsumerError, markConsumerErrors } from './consumer-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapAnthropicMessages, mapAnthropicTools } from './map-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
@@ -63,8 +64,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
 
   return {
     name: options.name,
-    stream: (request, signal) =>
-      streamMessage(client, request, signal, {
+    stream: (request, signal, onEvent) =>
+      streamMessage(client, request, signal, markConsumerErrors(onEvent), {
         inactivityTimeoutMs: options.inactivityTimeoutMs,
         defaultMaxOutputTokens,
         classify: { provider: options.name, model: request.model, apiKey: options.apiKey, requestTimeoutMs },
@@ -72,12 +73,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   };
 }
 
-async function* streamMessage(
+async function streamMessage(
   client: Anthropic,
   request: ChatRequest,
   signal: AbortSignal,
+  emit: (event: StreamEvent) => void,
   settings: { inactivityTimeoutMs: number; defaultMaxOutputTokens: number; classify: ClassifyContext },
-): AsyncGenerator<StreamEvent> {
+): Promise<void> {
   const context = { provider: settings.classify.provider, model: request.model };
   const guard = createStreamGuard({ signal, inactivityTimeoutMs: settings.inactivityTimeoutMs, context });
   try {
@@ -112,7 +114,7 @@ async function* streamMessage(
             const block = event.content_block;
             if (block.type === 'tool_use') {
               blocks.set(event.index, { kind: 'tool', id: block.id, name: block.name, json: '' });
-              yield { type: 'tool-call-start', id: block.id, name: block.name };
+              emit({ type: 'tool-call-start', id: block.id, name: block.name });
             } else if (block.type === 'thinking') {
               blocks.set(event.index, { kind: 'thinking', text: '', signature: '' });
             }
@@ -122,16 +124,16 @@ async function* streamMessage(
             const delta = event.delta;
             const open = blocks.get(event.index);
             if (delta.type === 'text_delta') {
-              if (delta.text) yield { type: 'text-delta', text: delta.text };
+              if (delta.text) emit({ type: 'text-delta', text: delta.text });
             } else if (delta.type === 'thinking_delta') {
               if (open?.kind === 'thinking') open.text += delta.thinking;
-              if (delta.thinking) yield { type: 'reasoning-delta', text: delta.thinking };
+              if (delta.thinking) emit({ type: 'reasoning-delta', text: delta.thinking });
             } else if (delta.type === 'signature_delta') {
               if (open?.kind === 'thinking') open.signature += delta.signature;
             } else if (delta.type === 'input_json_delta' && open?.kind === 'tool') {
               open.json += delta.partial_json;
               if (delta.partial_json) {
-                yield { type: 'tool-call-delta', id: open.id, argumentsDelta: delta.partial_json };
+                emit({ type: 'tool-call-delta', id: open.id, argumentsDelta: delta.partial_json });
               }
             }
             break;
@@ -139,9 +141,9 @@ async function* streamMessage(
           case 'content_block_stop': {
             const open = blocks.get(event.index);
             blocks.delete(event.index);
-            if (open?.kind === 'tool') yield completeToolCall(open.id, open.name, open.json);
+            if (open?.kind === 'tool') emit(completeToolCall(open.id, open.name, open.json));
             else if (open?.kind === 'thinking' && open.signature !== '') {
-              yield { type: 'thinking-block', block: { text: open.text, signature: open.signature } };
+              emit({ type: 'thinking-block', block: { text: open.text, signature: open.signature } });
             }
             break;
           }
@@ -180,6 +182,7 @@ async function* streamMessage(
         guard.waitingAgain();
       }
     } catch (error) {
+      if (error instanceof ConsumerError) throw error.original;
       throw guard.interruption() ?? classifyAnthropicError(error, settings.classify);
     }
     const interrupted = guard.interruption();
@@ -187,7 +190,7 @@ async function* streamMessage(
     if (!stopped) {
       throw new ProviderConnectionLostError({ ...context, detail: 'the stream ended before message_stop' });
     }
-    yield { type: 'finish', reason: mapAnthropicStopReason(stopReason), usage: mapAnthropicUsage(totals) };
+    emit({ type: 'finish', reason: mapAnthropicStopReason(stopReason), usage: mapAnthropicUsage(totals) });
   } finally {
     guard.dispose();
   }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { classifyOpenAIError } from './classify-openai-error.js';
+import { ConsumerError, markConsumerErrors } from './consumer-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapOpenAIMessages, mapOpenAITools } from './map-openai-messages.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
@@ -51,8 +52,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
 
   return {
     name: options.name,
-    stream: (request, signal) =>
-      streamChatCompletion(client, request, signal, {
+    stream: (request, signal, onEvent) =>
+      streamChatCompletion(client, request, signal, markConsumerErrors(onEvent), {
         inactivityTimeoutMs: options.inactivityTimeoutMs,
         maxTokensField,
         classify: { provider: options.name, model: request.model, apiKey: options.apiKey, requestTimeoutMs },
@@ -60,16 +61,17 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   };
 }
 
-async function* streamChatCompletion(
+async function streamChatCompletion(
   client: OpenAI,
   request: ChatRequest,
   signal: AbortSignal,
+  emit: (event: StreamEvent) => void,
   settings: {
     inactivityTimeoutMs: number;
     maxTokensField: 'max_completion_tokens' | 'max_tokens';
     classify: ClassifyContext;
   },
-): AsyncGenerator<StreamEvent> {
+): Promise<void> {
   const context = { provider: settings.classify.provider, model: request.model };
   const guard = createStreamGuard({ signal, inactivityTimeoutMs: settings.inactivityTimeoutMs, context });
   const reader = createOpenAIChunkReader();
@@ -85,10 +87,11 @@ async function* streamChatCompletion(
         // An abort can end the SDK's loop silently or leave parsed chunks behind: check every chunk.
         if (guard.isStopped()) break;
         guard.chunkArrived();
-        for (const event of reader.read(chunk)) yield event;
+        for (const event of reader.read(chunk)) emit(event);
         guard.waitingAgain();
       }
     } catch (error) {
+      if (error instanceof ConsumerError) throw error.original;
       throw guard.interruption() ?? classifyOpenAIError(error, settings.classify);
     }
     const interrupted = guard.interruption();
@@ -99,7 +102,7 @@ async function* streamChatCompletion(
         detail: 'the stream ended without a finish reason',
       });
     }
-    for (const event of reader.end()) yield event;
+    for (const event of reader.end()) emit(event);
   } finally {
     guard.dispose();
   }

@@ -15,9 +15,11 @@ function request(content: string, model = 'fast', extra: Partial<ChatRequest> = 
   return { model, system: 'You are helpful.', messages: [{ role: 'user', content }], ...extra };
 }
 
-async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+async function collect(
+  stream: (emit: (event: StreamEvent) => void) => Promise<void>,
+): Promise<StreamEvent[]> {
   const all: StreamEvent[] = [];
-  for await (const event of events) all.push(event);
+  await stream((event) => all.push(event));
   return all;
 }
 
@@ -27,7 +29,9 @@ const textOf = (events: StreamEvent[], type: 'text-delta' | 'reasoning-delta') =
 describe('demo model', () => {
   it('streams the whole canned Markdown answer in many small deltas, then one finish with usage', async () => {
     const demo = createDemoProvider(fast);
-    const events = await collect(demo.stream(request('show me some code'), new AbortController().signal));
+    const events = await collect((emit) =>
+      demo.stream(request('show me some code'), new AbortController().signal, emit),
+    );
     const text = textOf(events, 'text-delta');
     expect(text).toBe(composeDemoAnswer(request('show me some code'), { thinking: false }).text);
     expect(text).toContain('```typescript');
@@ -43,8 +47,8 @@ describe('demo model', () => {
 
   it('thinking model streams reasoning before the text and reports reasoning tokens', async () => {
     const demo = createDemoProvider(fast);
-    const events = await collect(
-      demo.stream(request('make a table', 'thinking'), new AbortController().signal),
+    const events = await collect((emit) =>
+      demo.stream(request('make a table', 'thinking'), new AbortController().signal, emit),
     );
     const firstText = events.findIndex((e) => e.type === 'text-delta');
     const lastReasoning = events.findLastIndex((e) => e.type === 'reasoning-delta');
@@ -72,7 +76,7 @@ describe('demo model', () => {
   it('counts earlier turns as cached input, in 128-token blocks', async () => {
     const demo = createDemoProvider(fast);
     const history = 'earlier words '.repeat(200);
-    const events = await collect(
+    const events = await collect((emit) =>
       demo.stream(
         {
           model: 'fast',
@@ -83,6 +87,7 @@ describe('demo model', () => {
           ],
         },
         new AbortController().signal,
+        emit,
       ),
     );
     const finish = events.at(-1);
@@ -94,8 +99,8 @@ describe('demo model', () => {
 
   it('stops at maxOutputTokens with reason length', async () => {
     const demo = createDemoProvider(fast);
-    const events = await collect(
-      demo.stream(request('hello', 'fast', { maxOutputTokens: 10 }), new AbortController().signal),
+    const events = await collect((emit) =>
+      demo.stream(request('hello', 'fast', { maxOutputTokens: 10 }), new AbortController().signal, emit),
     );
     expect(events.filter((e) => e.type === 'text-delta')).toHaveLength(10);
     expect(events.at(-1)).toMatchObject({ type: 'finish', reason: 'length', usage: { outputTokens: 10 } });
@@ -105,24 +110,24 @@ describe('demo model', () => {
     const demo = createDemoProvider({ ...fast, tokensPerSecond: 200 });
     const controller = new AbortController();
     const seen: StreamEvent[] = [];
-    const run = (async () => {
-      for await (const event of demo.stream(request('write something long'), controller.signal)) {
-        seen.push(event);
-        if (seen.length === 5) controller.abort();
-      }
-    })();
+    const run = demo.stream(request('write something long'), controller.signal, (event) => {
+      seen.push(event);
+      if (seen.length === 5) controller.abort();
+    });
     await expect(run).rejects.toBeInstanceOf(ProviderAbortedError);
     expect(seen.length).toBeLessThan(20);
     expect(seen.some((e) => e.type === 'finish')).toBe(false);
 
     const early = new AbortController();
-    const pending = collect(
-      createDemoProvider({ firstTokenDelayMs: 60_000 }).stream(request('hi'), early.signal),
+    const pending = collect((emit) =>
+      createDemoProvider({ firstTokenDelayMs: 60_000 }).stream(request('hi'), early.signal, emit),
     );
     early.abort();
     await expect(pending).rejects.toMatchObject({ kind: 'aborted', provider: 'demo', model: 'fast' });
     const already = AbortSignal.abort();
-    await expect(collect(demo.stream(request('hi'), already))).rejects.toBeInstanceOf(ProviderAbortedError);
+    await expect(collect((emit) => demo.stream(request('hi'), already, emit))).rejects.toBeInstanceOf(
+      ProviderAbortedError,
+    );
   });
 
   it('fails its next request on demand: overloaded before any text, connection lost after some', async () => {
@@ -131,20 +136,19 @@ describe('demo model', () => {
     demo.failNextRequest('connection-lost');
     expect(demo.pendingFailures()).toEqual(['overloaded', 'connection-lost']);
 
-    const overloaded = collect(demo.stream(request('hi'), new AbortController().signal));
+    const overloaded = collect((emit) => demo.stream(request('hi'), new AbortController().signal, emit));
     await expect(overloaded).rejects.toBeInstanceOf(ProviderServerError);
     await expect(overloaded).rejects.toMatchObject({ overloaded: true, status: 529 });
 
     const seen: StreamEvent[] = [];
-    const cut = (async () => {
-      for await (const event of demo.stream(request('write something long'), new AbortController().signal))
-        seen.push(event);
-    })();
+    const cut = demo.stream(request('write something long'), new AbortController().signal, (event) => {
+      seen.push(event);
+    });
     await expect(cut).rejects.toBeInstanceOf(ProviderConnectionLostError);
     expect(seen.length).toBeGreaterThan(0);
     expect(demo.pendingFailures()).toEqual([]);
     // Then it is healthy again.
-    const events = await collect(demo.stream(request('hi'), new AbortController().signal));
+    const events = await collect((emit) => demo.stream(request('hi'), new AbortController().signal, emit));
     expect(events.at(-1)?.type).toBe('finish');
   });
 
@@ -152,10 +156,12 @@ describe('demo model', () => {
     const demo = createDemoProvider({ firstTokenDelayMs: 0 });
     const started = performance.now();
     let tokens = 0;
-    for await (const event of demo.stream(request('show me some code'), new AbortController().signal)) {
+    const reading = new AbortController();
+    const run = demo.stream(request('show me some code'), reading.signal, (event) => {
       if (event.type === 'text-delta') tokens++;
-      if (tokens === 20) break;
-    }
+      if (tokens === 20) reading.abort();
+    });
+    await expect(run).rejects.toBeInstanceOf(ProviderAbortedError);
     // 20 tokens at ~45/s take about 0.45 s; only a lower bound is safe on a busy machine.
     expect(performance.now() - started).toBeGreaterThan(200);
   });

@@ -52,7 +52,7 @@ function run(
   signal = new AbortController().signal,
   chat: ChatRequest = request,
 ) {
-  return collect(provider(overrides).stream(chat, signal));
+  return collect((emit) => provider(overrides).stream(chat, signal, emit));
 }
 
 describe('Anthropic provider: streaming', () => {
@@ -233,9 +233,12 @@ describe('Anthropic provider: abort and inactivity', () => {
   it('an abort mid-stream throws ProviderAbortedError and aborts the HTTP request', async () => {
     server.enqueue({ text: 'word '.repeat(200), tokenChars: 5, tokensPerSecond: 50 });
     const controller = new AbortController();
-    const result = await collect(provider().stream(request, controller.signal), (_event, index) => {
-      if (index === 2) controller.abort();
-    });
+    const result = await collect(
+      (emit) => provider().stream(request, controller.signal, emit),
+      (_event, index) => {
+        if (index === 2) controller.abort();
+      },
+    );
     expect(result.error).toBeInstanceOf(ProviderAbortedError);
     expect(result.finish).toBeUndefined();
     expect(await server.requests[0]?.settled).toBe('client-aborted');

@@ -8,20 +8,23 @@ export interface Collected {
   error: unknown;
 }
 
-/** Drains a provider stream; `onEvent` may abort mid-way. Never throws: the error is returned. */
+/**
+ * Runs a provider stream (`(emit) => provider.stream(request, signal, emit)`) and keeps what it
+ * handed over; `onEvent` may abort mid-way. Never throws: the error is returned.
+ */
 export async function collect(
-  stream: AsyncIterable<StreamEvent>,
+  stream: (emit: (event: StreamEvent) => void) => Promise<void>,
   onEvent?: (event: StreamEvent, index: number) => void,
 ): Promise<Collected> {
   const result: Collected = { events: [], text: '', reasoning: '', finish: undefined, error: undefined };
   try {
-    for await (const event of stream) {
+    await stream((event) => {
       result.events.push(event);
       if (event.type === 'text-delta') result.text += event.text;
       else if (event.type === 'reasoning-delta') result.reasoning += event.text;
       else if (event.type === 'finish') result.finish = event;
       onEvent?.(event, result.events.length - 1);
-    }
+    });
   } catch (error) {
     result.error = error;
   }

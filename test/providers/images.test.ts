@@ -32,7 +32,9 @@ describe('pictures through the real SDKs', () => {
   it('OpenAI: an image_url part with a base64 data URL, before the text', async () => {
     server = await createFakeOpenAIServer({ apiKey: KEY });
     const provider = createOpenAIProvider({ name: 'openai', ...common(server.baseURL) });
-    const result = await collect(provider.stream(request([png]), new AbortController().signal));
+    const result = await collect((emit) =>
+      provider.stream(request([png]), new AbortController().signal, emit),
+    );
     expect(result.error).toBeUndefined();
     const sent = server.requests[0]?.messages.at(-1);
     expect(((sent?.content ?? []) as { type: string }[]).map((part) => part.type)).toEqual([
@@ -45,7 +47,9 @@ describe('pictures through the real SDKs', () => {
   it('Anthropic: an image block with a base64 source; no empty text block without a caption', async () => {
     server = await createFakeAnthropicServer({ apiKey: KEY });
     const provider = createAnthropicProvider({ name: 'anthropic', ...common(server.baseURL) });
-    const result = await collect(provider.stream(request([png], ''), new AbortController().signal));
+    const result = await collect((emit) =>
+      provider.stream(request([png], ''), new AbortController().signal, emit),
+    );
     expect(result.error).toBeUndefined();
     const sent = server.requests[0]?.messages.at(-1);
     expect(((sent?.content ?? []) as { type: string }[]).map((part) => part.type)).toEqual(['image']);
@@ -56,7 +60,9 @@ describe('pictures through the real SDKs', () => {
     server = await createFakeAnthropicServer({ apiKey: KEY });
     const provider = createAnthropicProvider({ name: 'anthropic', ...common(server.baseURL) });
     const empty: ImageInput = { mediaType: 'image/png', data: Buffer.alloc(0) };
-    const result = await collect(provider.stream(request([empty]), new AbortController().signal));
+    const result = await collect((emit) =>
+      provider.stream(request([empty]), new AbortController().signal, emit),
+    );
     expect(result.error).toBeInstanceOf(ProviderError);
     expect((result.error as ProviderError).status).toBe(400);
   });

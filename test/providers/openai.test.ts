@@ -50,7 +50,7 @@ const request: ChatRequest = {
 };
 
 function run(overrides: Partial<OpenAIProviderOptions> = {}, signal = new AbortController().signal) {
-  return collect(provider(overrides).stream(request, signal));
+  return collect((emit) => provider(overrides).stream(request, signal, emit));
 }
 
 describe('OpenAI provider: streaming', () => {
@@ -247,9 +247,12 @@ describe('OpenAI provider: abort and inactivity', () => {
   it('an abort mid-stream throws ProviderAbortedError and aborts the HTTP request', async () => {
     server.enqueue({ text: 'word '.repeat(200), tokenChars: 5, tokensPerSecond: 50 });
     const controller = new AbortController();
-    const result = await collect(provider().stream(request, controller.signal), (_event, index) => {
-      if (index === 2) controller.abort();
-    });
+    const result = await collect(
+      (emit) => provider().stream(request, controller.signal, emit),
+      (_event, index) => {
+        if (index === 2) controller.abort();
+      },
+    );
     expect(result.error).toBeInstanceOf(ProviderAbortedError);
     expect(result.finish).toBeUndefined();
     expect(result.events.length).toBeLessThanOrEqual(4);
@@ -259,7 +262,7 @@ describe('OpenAI provider: abort and inactivity', () => {
   it('an abort while waiting for the next chunk throws ProviderAbortedError', async () => {
     server.enqueue({ text: 'Hello there', tokenChars: 1, stallAt: 3 });
     const controller = new AbortController();
-    const pending = collect(provider().stream(request, controller.signal));
+    const pending = collect((emit) => provider().stream(request, controller.signal, emit));
     await server.waitForRequest(0);
     while ((server.requests[0]?.charsSent ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
@@ -299,14 +302,6 @@ describe('OpenAI provider: abort and inactivity', () => {
     const result = await run({ inactivityTimeoutMs: 600 });
     expect(result.error).toBeUndefined();
     expect(result.text).toBe('abcdefghijklmnopqrst');
-  });
-
-  it('a consumer that stops reading early aborts the HTTP request', async () => {
-    server.enqueue({ text: 'word '.repeat(200), tokenChars: 5, tokensPerSecond: 50 });
-    for await (const event of provider().stream(request, new AbortController().signal)) {
-      if (event.type === 'text-delta') break;
-    }
-    expect(await server.requests[0]?.settled).toBe('client-aborted');
   });
 
   it('every failure is a ProviderError', async () => {

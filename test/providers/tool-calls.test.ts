@@ -1,49 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAnthropicProvider } from '../../src/providers/anthropic.js';
-import { createOpenAIProvider } from '../../src/providers/openai.js';
-import type { ChatRequest, ModelProvider, StreamEvent, ToolDefinition } from '../../src/providers/types.js';
-import {
-  createFakeAnthropicServer,
-  createFakeOpenAIServer,
-  type FakeModelServer,
-} from '../support/fake-model/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest, StreamEvent, ToolDefinition } from '../../src/providers/types.js';
+import { PROTOCOLS, useBothProtocols } from './both-protocols.js';
 import { collect } from './collect-stream.js';
 
-const KEY = 'sk-test-tools-0123456789';
 const weather: ToolDefinition = {
   name: 'weather__forecast',
   description: 'The forecast for a city.',
   inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 };
 
-let server: FakeModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-const protocols = {
-  openai: async () => {
-    server = await createFakeOpenAIServer({ apiKey: KEY });
-    return createOpenAIProvider({
-      name: 'openai',
-      apiKey: KEY,
-      baseURL: server.baseURL,
-      inactivityTimeoutMs: 5_000,
-      maxRetries: 0,
-    });
-  },
-  anthropic: async () => {
-    server = await createFakeAnthropicServer({ apiKey: KEY });
-    return createAnthropicProvider({
-      name: 'anthropic',
-      apiKey: KEY,
-      baseURL: server.baseURL,
-      inactivityTimeoutMs: 5_000,
-      maxRetries: 0,
-    });
-  },
-} satisfies Record<string, () => Promise<ModelProvider>>;
+const start = useBothProtocols();
 
 const calls = (events: StreamEvent[]) =>
   events.filter((e): e is Extract<StreamEvent, { type: 'tool-call' }> => e.type === 'tool-call');
@@ -51,10 +17,10 @@ const calls = (events: StreamEvent[]) =>
 // Arguments with a quote escape, a backslash, a multi-byte character and an emoji, cut every 2 units.
 const awkward = '{"city":"T\\"ōkyō\\\\ 🌸","days":3}';
 
-describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter: tool calls', (name) => {
+describe.each(PROTOCOLS)('%s adapter: tool calls', (name) => {
   it('streams text, then two parallel calls with arguments split at awkward places', async () => {
-    const provider = await protocols[name]();
-    server?.enqueue({
+    const { provider, server } = await start(name);
+    server.enqueue({
       text: 'Let me check.',
       toolCalls: [
         { id: 'call_a', name: 'weather__forecast', arguments: awkward, argumentChars: 2 },
@@ -67,7 +33,7 @@ describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter:
       messages: [{ role: 'user', content: 'Weather?' }],
       tools: [weather],
     };
-    const result = await collect(provider.stream(request, new AbortController().signal));
+    const result = await collect((emit) => provider.stream(request, new AbortController().signal, emit));
     expect(result.error).toBeUndefined();
     expect(result.text).toBe('Let me check.');
     expect(calls(result.events).map((e) => e.call)).toEqual([
@@ -89,18 +55,19 @@ describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter:
       usage: { inputTokens: 50, outputTokens: 20 },
     });
     // The tool definition went out in the protocol's own shape.
-    const body = server?.requests[0]?.body as { tools: unknown[] };
+    const body = server.requests[0]?.body as { tools: unknown[] };
     expect(JSON.stringify(body.tools)).toContain('"city"');
     expect(body.tools).toHaveLength(1);
   });
 
   it('turns malformed argument JSON into a call with an error, not a crash', async () => {
-    const provider = await protocols[name]();
-    server?.enqueue({ text: '', toolCalls: [{ name: 'weather__forecast', arguments: '{"city": "Par' }] });
-    const result = await collect(
+    const { provider, server } = await start(name);
+    server.enqueue({ text: '', toolCalls: [{ name: 'weather__forecast', arguments: '{"city": "Par' }] });
+    const result = await collect((emit) =>
       provider.stream(
         { model: 'm', messages: [{ role: 'user', content: 'x' }], tools: [weather] },
         new AbortController().signal,
+        emit,
       ),
     );
     expect(result.error).toBeUndefined();
@@ -110,9 +77,9 @@ describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter:
   });
 
   it('sends tool calls and results back in its own format on the next request', async () => {
-    const provider = await protocols[name]();
-    server?.enqueue({ text: 'It is sunny.' });
-    const result = await collect(
+    const { provider, server } = await start(name);
+    server.enqueue({ text: 'It is sunny.' });
+    const result = await collect((emit) =>
       provider.stream(
         {
           model: 'm',
@@ -130,10 +97,11 @@ describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter:
           ...(name === 'anthropic' ? { thinkingBudgetTokens: 1024 } : {}),
         },
         new AbortController().signal,
+        emit,
       ),
     );
     expect(result.error).toBeUndefined();
-    const messages = server?.requests[0]?.messages;
+    const messages = server.requests[0]?.messages;
     if (name === 'openai') {
       expect(messages?.slice(1)).toEqual([
         {
@@ -165,82 +133,81 @@ describe.each(Object.keys(protocols) as (keyof typeof protocols)[])('%s adapter:
   });
 });
 
-describe.each(Object.keys(protocols) as (keyof typeof protocols)[])(
-  '%s adapter: tool history in a request without tools',
-  (name) => {
-    it('sends earlier calls and results as plain text, never as tool blocks', async () => {
-      const provider = await protocols[name]();
-      server?.enqueue({ text: 'It was sunny.' });
-      const result = await collect(
-        provider.stream(
-          {
-            model: 'm',
-            messages: [
-              { role: 'user', content: 'Weather in Tokyo?' },
-              {
-                role: 'assistant',
-                content: 'Checking.',
-                toolCalls: [{ id: 'call_1', name: 'weather__forecast', arguments: { city: 'Tokyo' } }],
-                thinking: [{ text: 'Look it up.', signature: 'sig-1' }],
-              },
-              { role: 'tool', toolCallId: 'call_1', name: 'weather__forecast', content: 'sunny, 21°C' },
-              { role: 'assistant', content: 'Sunny.' },
-              { role: 'user', content: 'And yesterday?' },
-            ],
-          },
-          new AbortController().signal,
-        ),
-      );
-      // The Anthropic fake refuses tool blocks without tool definitions, as the real API does.
-      expect(result.error).toBeUndefined();
-      expect(result.text).toBe('It was sunny.');
-      const request = server?.requests[0];
-      expect(request?.body).not.toHaveProperty('tools');
-      expect(request?.messages).toEqual([
-        { role: 'user', content: 'Weather in Tokyo?' },
-        { role: 'assistant', content: 'Checking.\n\n[called weather__forecast {"city":"Tokyo"}]' },
-        { role: 'user', content: '[weather__forecast result: sunny, 21°C]' },
-        { role: 'assistant', content: 'Sunny.' },
-        { role: 'user', content: 'And yesterday?' },
-      ]);
-    });
+describe.each(PROTOCOLS)('%s adapter: tool history in a request without tools', (name) => {
+  it('sends earlier calls and results as plain text, never as tool blocks', async () => {
+    const { provider, server } = await start(name);
+    server.enqueue({ text: 'It was sunny.' });
+    const result = await collect((emit) =>
+      provider.stream(
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'Weather in Tokyo?' },
+            {
+              role: 'assistant',
+              content: 'Checking.',
+              toolCalls: [{ id: 'call_1', name: 'weather__forecast', arguments: { city: 'Tokyo' } }],
+              thinking: [{ text: 'Look it up.', signature: 'sig-1' }],
+            },
+            { role: 'tool', toolCallId: 'call_1', name: 'weather__forecast', content: 'sunny, 21°C' },
+            { role: 'assistant', content: 'Sunny.' },
+            { role: 'user', content: 'And yesterday?' },
+          ],
+        },
+        new AbortController().signal,
+        emit,
+      ),
+    );
+    // The Anthropic fake refuses tool blocks without tool definitions, as the real API does.
+    expect(result.error).toBeUndefined();
+    expect(result.text).toBe('It was sunny.');
+    const request = server.requests[0];
+    expect(request?.body).not.toHaveProperty('tools');
+    expect(request?.messages).toEqual([
+      { role: 'user', content: 'Weather in Tokyo?' },
+      { role: 'assistant', content: 'Checking.\n\n[called weather__forecast {"city":"Tokyo"}]' },
+      { role: 'user', content: '[weather__forecast result: sunny, 21°C]' },
+      { role: 'assistant', content: 'Sunny.' },
+      { role: 'user', content: 'And yesterday?' },
+    ]);
+  });
 
-    it('joins the results of a stopped round with the next question, so roles alternate', async () => {
-      const provider = await protocols[name]();
-      server?.enqueue({ text: 'Sorry.' });
-      const result = await collect(
-        provider.stream(
-          {
-            model: 'm',
-            messages: [
-              { role: 'user', content: 'Hang?' },
-              { role: 'assistant', content: '', toolCalls: [{ id: 'h', name: 'web__hang', arguments: {} }] },
-              { role: 'tool', toolCallId: 'h', name: 'web__hang', content: 'timed out', isError: true },
-              { role: 'user', content: 'Try again' },
-            ],
-          },
-          new AbortController().signal,
-        ),
-      );
-      expect(result.error).toBeUndefined();
-      expect(server?.requests[0]?.messages).toEqual([
-        { role: 'user', content: 'Hang?' },
-        { role: 'assistant', content: '[called web__hang {}]' },
-        { role: 'user', content: '[web__hang failed: timed out]\n\nTry again' },
-      ]);
-    });
-  },
-);
+  it('joins the results of a stopped round with the next question, so roles alternate', async () => {
+    const { provider, server } = await start(name);
+    server.enqueue({ text: 'Sorry.' });
+    const result = await collect((emit) =>
+      provider.stream(
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'Hang?' },
+            { role: 'assistant', content: '', toolCalls: [{ id: 'h', name: 'web__hang', arguments: {} }] },
+            { role: 'tool', toolCallId: 'h', name: 'web__hang', content: 'timed out', isError: true },
+            { role: 'user', content: 'Try again' },
+          ],
+        },
+        new AbortController().signal,
+        emit,
+      ),
+    );
+    expect(result.error).toBeUndefined();
+    expect(server.requests[0]?.messages).toEqual([
+      { role: 'user', content: 'Hang?' },
+      { role: 'assistant', content: '[called web__hang {}]' },
+      { role: 'user', content: '[web__hang failed: timed out]\n\nTry again' },
+    ]);
+  });
+});
 
 describe('anthropic adapter: thinking before a tool call', () => {
   it('yields the signed thinking block so it can be sent back', async () => {
-    const provider = await protocols.anthropic();
-    server?.enqueue({
+    const { provider, server } = await start('anthropic');
+    server.enqueue({
       reasoning: 'Need the weather.',
       text: 'One moment.',
       toolCalls: [{ id: 'toolu_1', name: 'weather__forecast', arguments: '{"city":"Oslo"}' }],
     });
-    const result = await collect(
+    const result = await collect((emit) =>
       provider.stream(
         {
           model: 'm',
@@ -249,6 +216,7 @@ describe('anthropic adapter: thinking before a tool call', () => {
           thinkingBudgetTokens: 1024,
         },
         new AbortController().signal,
+        emit,
       ),
     );
     expect(result.error).toBeUndefined();
