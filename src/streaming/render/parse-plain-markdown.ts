@@ -130,10 +130,7 @@ function classify(text: string): 'blank' | 'paragraph' | 'heading' | 'item' | un
   return startsPlainly(text) ? 'paragraph' : undefined;
 }
 
-/**
- * Whether a line's text starts as a paragraph: not indented, not a list, quote, fence, rule or
- * setext underline, and not ending in spaces before a line ending (a hard break).
- */
+/** Whether a line's text starts as a paragraph: not indented, not a list, quote, fence, rule or setext underline. */
 function startsPlainly(text: string): boolean {
   if (text === '' || /^[\s#+>=_`~-]|^\*(?!\*[^\s*])|^\d{1,9}[.)](?: |$)/.test(text)) return false;
   return true;
@@ -178,7 +175,7 @@ function inlineBlock<T extends Paragraph | Heading>(
   return node;
 }
 
-type Delimiter = { at: number; open: boolean; close: boolean };
+type Delimiter = { open: boolean; close: boolean };
 type Piece =
   | { kind: 'code'; from: number; to: number }
   | { kind: 'strong'; from: number; to: number; open: boolean }
@@ -217,21 +214,22 @@ function parseInline(
       continue;
     }
     if (code !== 42 && code !== 95) continue;
+    const at = index;
     let end = index + 1;
     while (end < to && markdown.charCodeAt(end) === code) end++;
-    const delimiter = flanking(markdown, code, index, end, from, to);
+    const delimiter = flanking(markdown, code, at, end, from, to);
     index = end - 1;
     if (!delimiter.open && !delimiter.close) continue;
     // No `_` or single-star emphasis, and no `**` that could both open and close. A `_` that can
     // only close has nothing to close: it is text.
-    if (code === 95 ? delimiter.open : end - delimiter.at !== 2 || (delimiter.open && delimiter.close)) {
+    if (code === 95 ? delimiter.open : end - at !== 2 || (delimiter.open && delimiter.close)) {
       return undefined;
     }
     if (delimiter.close && (code === 95 || openers.length === 0)) continue;
-    pushText(delimiter.at);
+    pushText(at);
     if (delimiter.open) openers.push(pieces.length);
     else openers.pop();
-    pieces.push({ kind: 'strong', from: delimiter.at, to: end, open: delimiter.open });
+    pieces.push({ kind: 'strong', from: at, to: end, open: delimiter.open });
     textFrom = end;
   }
   pushText(to);
@@ -260,8 +258,8 @@ function flanking(
   const after = classifyCharacter(end < to ? markdown.charCodeAt(end) : null);
   const open = !after || (after === 2 && Boolean(before));
   const close = !before || (before === 2 && Boolean(after));
-  if (marker === 42) return { at, open, close };
-  return { at, open: open && (Boolean(before) || !close), close: close && (Boolean(after) || !open) };
+  if (marker === 42) return { open, close };
+  return { open: open && (Boolean(before) || !close), close: close && (Boolean(after) || !open) };
 }
 
 /** Pieces to nodes: matched delimiters nest their content, adjacent literal text merges. */
