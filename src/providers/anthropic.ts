@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { classifyAnthropicError } from './classify-anthropic-error.js';
-import { ConsumerError, markConsumerErrors } from './consumer-error.js';
+import { ConsumerError, withConsumerErrors } from './consumer-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapAnthropicMessages, mapAnthropicTools } from './map-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
@@ -65,11 +65,18 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   return {
     name: options.name,
     stream: (request, signal, onEvent) =>
-      streamMessage(client, request, signal, markConsumerErrors(onEvent), {
-        inactivityTimeoutMs: options.inactivityTimeoutMs,
-        defaultMaxOutputTokens,
-        classify: { provider: options.name, model: request.model, apiKey: options.apiKey, requestTimeoutMs },
-      }),
+      withConsumerErrors(onEvent, (emit) =>
+        streamMessage(client, request, signal, emit, {
+          inactivityTimeoutMs: options.inactivityTimeoutMs,
+          defaultMaxOutputTokens,
+          classify: {
+            provider: options.name,
+            model: request.model,
+            apiKey: options.apiKey,
+            requestTimeoutMs,
+          },
+        }),
+      ),
   };
 }
 
@@ -182,7 +189,7 @@ async function streamMessage(
         guard.waitingAgain();
       }
     } catch (error) {
-      if (error instanceof ConsumerError) throw error.original;
+      if (error instanceof ConsumerError) throw error;
       throw guard.interruption() ?? classifyAnthropicError(error, settings.classify);
     }
     const interrupted = guard.interruption();

@@ -2,7 +2,7 @@ import type { StreamEvent } from './types.js';
 
 /**
  * What the consumer's event handler threw, on its way out through an adapter's SDK loop: the
- * adapter rethrows the original instead of classifying it as the provider's failure.
+ * adapter passes it on instead of classifying it as the provider's failure.
  */
 export class ConsumerError extends Error {
   constructor(readonly original: unknown) {
@@ -11,13 +11,24 @@ export class ConsumerError extends Error {
   }
 }
 
-/** `onEvent` with whatever it throws marked as the consumer's. */
-export function markConsumerErrors(onEvent: (event: StreamEvent) => void): (event: StreamEvent) => void {
-  return (event) => {
+/**
+ * Runs an adapter's stream with `onEvent` marked, so whatever the handler throws (on any event,
+ * the finish included) comes out of the stream as it was thrown.
+ */
+export async function withConsumerErrors(
+  onEvent: (event: StreamEvent) => void,
+  run: (emit: (event: StreamEvent) => void) => Promise<void>,
+): Promise<void> {
+  const emit = (event: StreamEvent): void => {
     try {
       onEvent(event);
     } catch (error) {
       throw new ConsumerError(error);
     }
   };
+  try {
+    await run(emit);
+  } catch (error) {
+    throw error instanceof ConsumerError ? error.original : error;
+  }
 }

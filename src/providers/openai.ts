@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { classifyOpenAIError } from './classify-openai-error.js';
-import { ConsumerError, markConsumerErrors } from './consumer-error.js';
+import { ConsumerError, withConsumerErrors } from './consumer-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapOpenAIMessages, mapOpenAITools } from './map-openai-messages.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
@@ -53,11 +53,18 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   return {
     name: options.name,
     stream: (request, signal, onEvent) =>
-      streamChatCompletion(client, request, signal, markConsumerErrors(onEvent), {
-        inactivityTimeoutMs: options.inactivityTimeoutMs,
-        maxTokensField,
-        classify: { provider: options.name, model: request.model, apiKey: options.apiKey, requestTimeoutMs },
-      }),
+      withConsumerErrors(onEvent, (emit) =>
+        streamChatCompletion(client, request, signal, emit, {
+          inactivityTimeoutMs: options.inactivityTimeoutMs,
+          maxTokensField,
+          classify: {
+            provider: options.name,
+            model: request.model,
+            apiKey: options.apiKey,
+            requestTimeoutMs,
+          },
+        }),
+      ),
   };
 }
 
@@ -91,7 +98,7 @@ async function streamChatCompletion(
         guard.waitingAgain();
       }
     } catch (error) {
-      if (error instanceof ConsumerError) throw error.original;
+      if (error instanceof ConsumerError) throw error;
       throw guard.interruption() ?? classifyOpenAIError(error, settings.classify);
     }
     const interrupted = guard.interruption();
