@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, StreamEvent, ToolDefinition } from '../../src/providers/types.js';
+import type { ChatRequest, StreamEvent, ThinkingBlock, ToolDefinition } from '../../src/providers/types.js';
 import { PROTOCOLS, useBothProtocols } from './both-protocols.js';
 import { collect } from './collect-stream.js';
 
@@ -10,6 +10,18 @@ const weather: ToolDefinition = {
 };
 
 const start = useBothProtocols();
+
+/** A question, the call the model made for it (after thinking) and the call's result. */
+const weatherLookup = (thinking: ThinkingBlock): ChatRequest['messages'] => [
+  { role: 'user', content: 'Weather in Tokyo?' },
+  {
+    role: 'assistant',
+    content: 'Checking.',
+    toolCalls: [{ id: 'call_1', name: 'weather__forecast', arguments: { city: 'Tokyo' } }],
+    thinking: [thinking],
+  },
+  { role: 'tool', toolCallId: 'call_1', name: 'weather__forecast', content: 'sunny, 21°C' },
+];
 
 const calls = (events: StreamEvent[]) =>
   events.filter((e): e is Extract<StreamEvent, { type: 'tool-call' }> => e.type === 'tool-call');
@@ -83,16 +95,7 @@ describe.each(PROTOCOLS)('%s adapter: tool calls', (name) => {
       provider.stream(
         {
           model: 'm',
-          messages: [
-            { role: 'user', content: 'Weather in Tokyo?' },
-            {
-              role: 'assistant',
-              content: 'Checking.',
-              toolCalls: [{ id: 'call_1', name: 'weather__forecast', arguments: { city: 'Tokyo' } }],
-              thinking: [{ text: 'I should look it up.', signature: 'sig-123' }],
-            },
-            { role: 'tool', toolCallId: 'call_1', name: 'weather__forecast', content: 'sunny, 21°C' },
-          ],
+          messages: weatherLookup({ text: 'I should look it up.', signature: 'sig-123' }),
           tools: [weather],
           ...(name === 'anthropic' ? { thinkingBudgetTokens: 1024 } : {}),
         },
@@ -142,14 +145,7 @@ describe.each(PROTOCOLS)('%s adapter: tool history in a request without tools', 
         {
           model: 'm',
           messages: [
-            { role: 'user', content: 'Weather in Tokyo?' },
-            {
-              role: 'assistant',
-              content: 'Checking.',
-              toolCalls: [{ id: 'call_1', name: 'weather__forecast', arguments: { city: 'Tokyo' } }],
-              thinking: [{ text: 'Look it up.', signature: 'sig-1' }],
-            },
-            { role: 'tool', toolCallId: 'call_1', name: 'weather__forecast', content: 'sunny, 21°C' },
+            ...weatherLookup({ text: 'Look it up.', signature: 'sig-1' }),
             { role: 'assistant', content: 'Sunny.' },
             { role: 'user', content: 'And yesterday?' },
           ],
