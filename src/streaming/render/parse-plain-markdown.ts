@@ -18,7 +18,7 @@ export function parsePlainMarkdown(markdown: string): Root | undefined {
   if (/[\\&<[\]~|\0-\t\v-\x1f]|https?:\/\/|www\.|@/i.test(markdown)) return undefined;
   const lines = toLines(markdown);
   const children: RootContent[] = [];
-  const points = createPoints(markdown);
+  const points = createPoints(lines);
   let paragraph: Line[] = [];
   let list: Line[] = [];
   // Blank lines after an item: another item continues the list and makes it loose.
@@ -132,19 +132,15 @@ function classify(text: string): 'blank' | 'paragraph' | 'heading' | 'item' | un
 
 /** Whether a line's text starts as a paragraph: not indented, not a list, quote, fence, rule or setext underline. */
 function startsPlainly(text: string): boolean {
-  if (text === '' || /^[\s#+>=_`~-]|^\*(?!\*[^\s*])|^\d{1,9}[.)](?: |$)/.test(text)) return false;
-  return true;
+  return text !== '' && !/^[\s#+>=_`~-]|^\*(?!\*[^\s*])|^\d{1,9}[.)](?: |$)/.test(text);
 }
 
 type Point = NonNullable<Root['position']>['start'];
 type Points = (offset: number) => Point;
 
-/** Offsets to micromark's points (1-based line and column). */
-function createPoints(markdown: string): Points {
-  const starts = [0];
-  for (let index = markdown.indexOf('\n'); index >= 0; index = markdown.indexOf('\n', index + 1)) {
-    starts.push(index + 1);
-  }
+/** Offsets to micromark's points (1-based line and column), from the lines already split. */
+function createPoints(lines: readonly Line[]): Points {
+  const starts = lines.map((line) => line.from);
   let line = 0;
   return (offset) => {
     // Offsets are asked for mostly in order: walk from the last line found.
