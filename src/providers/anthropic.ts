@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { classifyAnthropicError } from './classify-anthropic-error.js';
-import { ConsumerError, withConsumerErrors } from './consumer-error.js';
+import { withConsumerErrors } from './consumer-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapAnthropicMessages, mapAnthropicTools } from './map-anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
@@ -189,7 +189,6 @@ async function streamMessage(
         guard.waitingAgain();
       }
     } catch (error) {
-      if (error instanceof ConsumerError) throw error;
       throw guard.interruption() ?? classifyAnthropicError(error, settings.classify);
     }
     const interrupted = guard.interruption();

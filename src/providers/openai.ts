@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { classifyOpenAIError } from './classify-openai-error.js';
-import { ConsumerError, withConsumerErrors } from './consumer-error.js';
+import { withConsumerErrors } from './consumer-error.js';
 import { type ClassifyContext, ProviderConnectionLostError } from './errors.js';
 import { mapOpenAIMessages, mapOpenAITools } from './map-openai-messages.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
@@ -98,7 +98,6 @@ async function streamChatCompletion(
         guard.waitingAgain();
       }
     } catch (error) {
-      if (error instanceof ConsumerError) throw error;
       throw guard.interruption() ?? classifyOpenAIError(error, settings.classify);
     }
     const interrupted = guard.interruption();
